@@ -1,0 +1,2 @@
+namespace Qieemo.ML;
+internal static class Placeholder { }
