@@ -1,2 +1,0 @@
-namespace Qieemo.ML;
-internal static class Placeholder { }
