@@ -8,9 +8,10 @@ namespace Qieemo.ML.Audio;
 /// <remarks>
 /// The defaults mirror sox's <c>rate -v</c> ("very high quality": 95 % bandwidth, ~170 dB
 /// rejection), which the tests use as the reference. Coefficients and accumulation are single
-/// precision, so the attenuation actually reached in the stop band is limited to roughly
-/// 140 dB by rounding (measured 142-146 dB on tones), whatever is asked for here; the attenuation setting still fixes the
-/// Kaiser window shape and therefore the shape of the transition band.
+/// precision, so rounding limits the stop band actually reached to roughly 140 dB (142-146 dB
+/// measured on tones) whatever is asked for here; the attenuation setting still fixes the Kaiser
+/// window and so the shape of the transition band. With 100 dB the transition is wider and the
+/// output differs from sox rate -v by ~51 dB SNR on speech instead of ~70 dB.
 /// </remarks>
 public sealed class ResamplerOptions
 {
