@@ -10,8 +10,9 @@ namespace Qieemo.ML.Evaluation;
 /// <remarks>
 /// ML.NET's own <c>MulticlassClassificationCatalog.CrossValidate(..., samplingKeyColumnName)</c> cannot
 /// do this: it hashes the sampling key into <c>numberOfFolds</c> buckets, so with 5 sessions and 5 folds
-/// some folds receive two sessions and others none (uneven or empty test folds), and which session lands
-/// where is an accident of the hash. Here fold i holds out the i-th session in ordinal order, every
+/// some folds receive two or three sessions and others none (uneven or empty test folds), and which
+/// session lands where is an accident of the hash (with Microsoft.ML 5.0.1 and IEMOCAP-style session
+/// names, seeds 0 to 4 all leave at least one fold empty; see the tests). Here fold i holds out the i-th session in ordinal order, every
 /// session is held out exactly once, and the optional dev split is carved from the training sessions only.
 /// </remarks>
 public static class SessionCrossValidationExtensions

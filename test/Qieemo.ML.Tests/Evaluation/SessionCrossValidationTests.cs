@@ -388,4 +388,21 @@ public sealed class SessionCrossValidationTests
             Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.CrossValidateBySession(data, Lbfgs(ml),
                 options: new SessionCrossValidationOptions { DevFraction = f }));
     }
+
+    [TestMethod]
+    public void MlNetCrossValidationSplitDoesNotGiveOneSessionPerFold()
+    {
+        // Why CrossValidateBySession exists: ML.NET hashes the sampling key into fold ranges.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(MakeData());
+        var perSeed = new List<string>();
+        for (int seed = 0; seed < 5; seed++)
+        {
+            var folds = ml.Data.CrossValidationSplit(data, numberOfFolds: 5, samplingKeyColumnName: "Session", seed: seed);
+            perSeed.Add(string.Join(" | ", folds.Select(f => string.Join(",", SessionsOf(ml, f.TestSet).Order()))));
+        }
+        Console.WriteLine(string.Join("\n", perSeed));
+        Assert.IsTrue(perSeed.All(p => p.Split(" | ").Any(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries).Length != 1)),
+            "ML.NET's CrossValidationSplit was expected to give some fold 0 or 2+ sessions for every seed (pinned Microsoft.ML 5.0.1)");
+    }
 }
