@@ -112,6 +112,11 @@ public sealed class ConformerEncoder : nn.Module<Tensor, Tensor, EncoderOutput>
 
         using var scope = NewDisposeScope();
         var lens = lengths.to_type(ScalarType.Int64).to(feats.device);
+        // An utterance without a single valid frame after subsampling would give all-masked (NaN) attention rows.
+        long minValid = embed.SubsamplingRate == 4 ? 7 : 3;
+        long shortest = lens.min().item<long>(), longest = lens.max().item<long>();
+        if (shortest < minValid || longest > feats.shape[1])
+            throw new ArgumentException($"every length must be in [{minValid}, {feats.shape[1]}] frames, got [{string.Join(", ", lens.data<long>().ToArray())}]");
         var masks = EncoderOutput.MaskFromLengths(lens, feats.shape[1]);    // (B, 1, T)
         var xs = global_cmvn is null ? feats : global_cmvn.call(feats);
         var (x, posEmb, subMask) = embed.call(xs, masks);

@@ -57,4 +57,43 @@ public sealed class EncoderBehaviourTests
         // WeNet's StrideConformerEncoderLayer.concat_linear is never used in forward.
         CollectionAssert.AreEquivalent(new[] { "encoders.2.concat_linear.weight", "encoders.2.concat_linear.bias" }, noGrad);
     }
+
+    [TestMethod]
+    public void Conv2d2FrontEndAndTwoStrideLayers()
+    {
+        // efficient-v2's structure (conv2d2, stride blocks 1 and 3, grouped attention in them) at tiny size.
+        manual_seed(3);
+        var config = EncoderConfig.Preset("tiny");
+        config.InputLayer = "conv2d2";
+        config.NumBlocks = 5;
+        config.StrideLayerIdx = new[] { 1, 3 };
+        config.Stride = new[] { 2, 2 };
+        config.GroupLayerIdx = new[] { 1, 3 };
+        config.StrideKernel = false;
+        using var encoder = new ConformerEncoder(config);
+        encoder.eval();
+        var (feats, lengths) = Batch();
+        using var _ = no_grad();
+        using var result = encoder.call(feats, lengths);
+        // conv2d2: (61-1)/2 = 30 frames; mask[:, :, :-2:2] → 40 valid frames → 20. Strides: 30 → 15 → 8.
+        CollectionAssert.AreEqual(new long[] { 2, 30, 64 }, result.Embed.shape);
+        CollectionAssert.AreEqual(new long[] { 30, 20 }, result.EmbedLengths.data<long>().ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 15, 64 }, result.Blocks[1].shape);
+        CollectionAssert.AreEqual(new long[] { 15, 10 }, result.BlockLengths[1].data<long>().ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 8, 64 }, result.Output.shape);
+        CollectionAssert.AreEqual(new long[] { 8, 5 }, result.OutputLengths.data<long>().ToArray());
+        Assert.AreEqual(8, encoder.TotalSubsampling);
+        Assert.IsFalse(result.Output.isnan().any().item<bool>());
+        CollectionAssert.AreEqual(new[] { 15, 15, 15, 15, 15 }, encoder.Blocks.Select(b => b.Convolution!.KernelSize).ToArray());
+    }
+
+    [TestMethod]
+    public void TooShortOrTooLongLengthsAreRejected()
+    {
+        using var encoder = new ConformerEncoder(EncoderConfig.Preset("tiny"));
+        var (feats, _) = Batch();
+        Assert.ThrowsExactly<ArgumentException>(() => encoder.call(feats, tensor(new long[] { 61, 5 })));
+        Assert.ThrowsExactly<ArgumentException>(() => encoder.call(feats, tensor(new long[] { 62, 40 })));
+        Assert.ThrowsExactly<ArgumentException>(() => encoder.call(feats.narrow(2, 0, 40), tensor(new long[] { 61, 40 })));
+    }
 }
