@@ -21,10 +21,16 @@ internal sealed class MelBanks
         int numFftBins = paddedWindowSize / 2;
         double nyquist = 0.5 * sampleFrequency;
         if (highFreq <= 0.0) highFreq += nyquist;
-        double fftBinWidth = sampleFrequency / paddedWindowSize;
-        double melLow = Mel(lowFreq), melHigh = Mel(highFreq);
+        // float32 arithmetic in torchaudio's order of operations (Kaldi also uses BaseFloat here): the triangle
+        // edges carry float32 rounding that shows up as ~1e-4 differences in the log features otherwise.
+        float fftBinWidth = (float)(sampleFrequency / paddedWindowSize);
+        double melLowD = Mel(lowFreq), melHighD = Mel(highFreq);
         // num_bins + 1 because the outer triangles spread half a bin beyond low/high.
-        double melDelta = (melHigh - melLow) / (numBins + 1);
+        float melDelta = (float)((melHighD - melLowD) / (numBins + 1));
+        float melLow = (float)melLowD;
+        var fftMel = new float[numFftBins];
+        for (int i = 0; i < numFftBins; i++)
+            fftMel[i] = 1127.0f * MathF.Log(1.0f + fftBinWidth * i / 700.0f);
 
         _start = new int[numBins];
         _length = new int[numBins];
@@ -33,13 +39,13 @@ internal sealed class MelBanks
         var row = new double[numFftBins];
         for (int b = 0; b < numBins; b++)
         {
-            double left = melLow + b * melDelta, center = melLow + (b + 1.0) * melDelta, right = melLow + (b + 2.0) * melDelta;
+            float left = melLow + b * melDelta, center = melLow + (b + 1.0f) * melDelta, right = melLow + (b + 2.0f) * melDelta;
             int first = -1, last = -1;
             for (int i = 0; i < numFftBins; i++)
             {
-                double mel = Mel(fftBinWidth * i);
-                double up = (mel - left) / (center - left), down = (right - mel) / (right - center);
-                row[i] = Math.Max(0.0, Math.Min(up, down));
+                float mel = fftMel[i];
+                float up = (mel - left) / (center - left), down = (right - mel) / (right - center);
+                row[i] = Math.Max(0.0f, Math.Min(up, down));
                 if (row[i] > 0) { if (first < 0) first = i; last = i; }
             }
             _offset[b] = weights.Count;
