@@ -96,10 +96,18 @@ public sealed class GlobalCmvn
     {
         ArgumentNullException.ThrowIfNull(wenetJsonPath);
         if (!File.Exists(wenetJsonPath)) throw new FileNotFoundException($"{wenetJsonPath}: CMVN statistics file not found", wenetJsonPath);
+        return Parse(File.ReadAllBytes(wenetJsonPath), wenetJsonPath);
+    }
+
+    /// <summary>Parses WeNet's JSON CMVN text; <paramref name="sourceName"/> names the source in errors.</summary>
+    public static GlobalCmvn FromJson(string json, string sourceName) => Parse(System.Text.Encoding.UTF8.GetBytes(json), sourceName);
+
+    private static GlobalCmvn Parse(byte[] utf8, string wenetJsonPath)
+    {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(wenetJsonPath));
+            doc = JsonDocument.Parse(utf8);
         }
         catch (JsonException e)
         {
@@ -148,16 +156,25 @@ public sealed class GlobalCmvn
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.Create(path);
-        using var w = new Utf8JsonWriter(stream);
-        w.WriteStartObject();
-        w.WriteStartArray("mean_stat");
-        foreach (var v in MeanStat) w.WriteNumberValue(v);
-        w.WriteEndArray();
-        w.WriteStartArray("var_stat");
-        foreach (var v in VarStat) w.WriteNumberValue(v);
-        w.WriteEndArray();
-        w.WriteNumber("frame_num", FrameNum);
-        w.WriteEndObject();
+        File.WriteAllText(path, ToJson());
+    }
+
+    /// <summary>WeNet's JSON CMVN text: {"mean_stat": [...], "var_stat": [...], "frame_num": N}.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("mean_stat");
+            foreach (var v in MeanStat) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            w.WriteStartArray("var_stat");
+            foreach (var v in VarStat) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            w.WriteNumber("frame_num", FrameNum);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }

@@ -30,7 +30,8 @@ public static class WeNetCheckpoint
         (float[] Mean, float[] Istd)? cmvn = null;
         if (cmvnJsonPath is not null)
         {
-            cmvn = WeNetCmvnJson.Load(cmvnJsonPath);
+            var stats = Features.GlobalCmvn.Load(cmvnJsonPath);
+            cmvn = (stats.Mean, stats.Istd);
             if (cmvn.Value.Mean.Length != config.InputDim)
                 throw new InvalidDataException($"{cmvnJsonPath}: {cmvn.Value.Mean.Length} CMVN features but input_dim is {config.InputDim} in {yamlPath}");
             config.UseGlobalCmvn = true;
