@@ -12,7 +12,7 @@ public sealed class CrossModalAttentionTests
     /// its first <paramref name="keys"/> PPG frames (what masking must be equivalent to).
     /// Returns O [n, dAtt], A1 and A2 [heads, n, keys].
     /// </summary>
-    private static (double[,] O, double[,,] A1, double[,,] A2) Reference(float[,] e, float[,] h, int keys, float[,] wq, float[,] wk, float[,] wv, int heads)
+    private static (double[,] O, double[,,] A1, double[,,] A2, double[,] Q) Reference(float[,] e, float[,] h, int keys, float[,] wq, float[,] wk, float[,] wv, int heads)
     {
         int n = e.GetLength(0), dAtt = wq.GetLength(0), dh = dAtt / heads;
         double[,] Project(float[,] x, float[,] w, int rows)
@@ -62,7 +62,7 @@ public sealed class CrossModalAttentionTests
         }
         var (qAtt, a1) = Attend(q);                                 // (7)
         var (o, a2) = Attend(qAtt);                                 // (8): Q_att against the same K, V
-        return (o, a1, a2);
+        return (o, a1, a2, q);
     }
 
     private static float[,] Matrix(Tensor t)
@@ -75,13 +75,13 @@ public sealed class CrossModalAttentionTests
         return m;
     }
 
-    private static void CompareWithReference(int heads, long[] lengths)
+    private static void CompareWithReference(int heads, long[] lengths, bool residual = false)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
         const int b = 3, n = 4, de = 5, d = 7, dAtt = 8;
         long t = lengths.Max();
-        var cma = new CrossModalAttention(de, d, new CrossModalAttentionOptions { AttentionDim = dAtt, Heads = heads });
+        var cma = new CrossModalAttention(de, d, new CrossModalAttentionOptions { AttentionDim = dAtt, Heads = heads, QueryResidual = residual });
         var e = randn(b, n, de);
         var h = randn(b, t, d);
         var lens = tensor(lengths);
@@ -96,11 +96,11 @@ public sealed class CrossModalAttentionTests
         for (int bi = 0; bi < b; bi++)        // explicit loop over the batch
         {
             int keys = (int)lengths[bi];
-            var (o, a1, a2) = Reference(Matrix(e[bi]), Matrix(h[bi]), keys, wq, wk, wv, heads);
+            var (o, a1, a2, qRef) = Reference(Matrix(e[bi]), Matrix(h[bi]), keys, wq, wk, wv, heads);
             var got = Matrix(r.Output[bi]);
             for (int i = 0; i < n; i++)
                 for (int c = 0; c < dAtt; c++)
-                    Assert.AreEqual(o[i, c], got[i, c], 1e-5, $"O_att[{bi},{i},{c}] heads={heads}");
+                    Assert.AreEqual(o[i, c] + (residual ? qRef[i, c] : 0), got[i, c], 1e-5, $"O_att[{bi},{i},{c}] heads={heads}");
             for (int hd = 0; hd < heads; hd++)
             {
                 var g1 = Matrix(r.QueryAttention[bi, hd]);
@@ -123,6 +123,9 @@ public sealed class CrossModalAttentionTests
 
     [TestMethod]
     public void MultiHeadVariantMatchesPerHeadEquations() => CompareWithReference(heads: 2, lengths: new long[] { 5, 3, 1 });
+
+    [TestMethod]
+    public void QueryResidualOptionAddsTheProjectedQueries() => CompareWithReference(heads: 2, lengths: new long[] { 6, 4, 2 }, residual: true);
 
     [TestMethod]
     public void PaddedKeysGetZeroWeightAndTheirValuesDoNotMatter()

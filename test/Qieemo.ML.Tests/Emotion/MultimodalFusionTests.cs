@@ -100,6 +100,7 @@ public sealed class MultimodalFusionTests
         // Lowest rate T = 7 (lengths 7, 3, 5), then the stride-2 conv: ceil(/2).
         CollectionAssert.AreEqual(new long[] { 4, 2, 3 }, eLen.data<long>().ToArray());
         CollectionAssert.AreEqual(new long[] { 3, 4, 6 }, e.shape);
+        CollectionAssert.AreEqual(new long[] { 4, 2, 3 }, mmf.OutputLengths(tensor(new[] { 7, 3, 5 })).data<long>().ToArray());
 
         var p = mmf.state_dict();
         var w = tensor(mmf.BlockWeights);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Qieemo.ML.Modules.Emotion;
 
 /// <summary>Output of <see cref="CrossModalAttention.ForwardWithAttention"/>.</summary>
-/// <param name="Output">O_att [B, n, d_att] (equation 8).</param>
+/// <param name="Output">O_att [B, n, d_att] (equation 8; plus Q when QueryResidual is set).</param>
 /// <param name="QueryAttention">Softmax(Q Kᵀ/√d) of equation (7), [B, H, n, T]; padded keys have weight 0.</param>
 /// <param name="OutputAttention">Softmax(Q_att Kᵀ/√d) of equation (8), [B, H, n, T].</param>
 public sealed record CrossModalAttentionResult(Tensor Output, Tensor QueryAttention, Tensor OutputAttention) : IDisposable
@@ -28,7 +28,8 @@ public sealed record CrossModalAttentionResult(Tensor Output, Tensor QueryAttent
 /// O_att = ReLU(Softmax(Q_att Kᵀ / √d_att) V)                              (8)
 /// </code>
 /// The second attention uses Q_att as queries against the same K and V. Padded PPG frames are set to -inf
-/// before each softmax, so they get exactly zero weight.
+/// before each softmax, so they get exactly zero weight. <see cref="CrossModalAttentionOptions.QueryResidual"/>
+/// optionally adds Q to the output (not in the paper; off by default).
 /// </summary>
 public sealed class CrossModalAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
@@ -37,6 +38,7 @@ public sealed class CrossModalAttention : nn.Module<Tensor, Tensor, Tensor, Tens
     private readonly Linear w_v;
     private readonly int _dim;
     private readonly int _heads;
+    private readonly bool _residual;
 
     /// <summary>Creates CMA with queries of width <paramref name="queryDim"/> (d_e) and PPG of width <paramref name="keyDim"/> (D).</summary>
     public CrossModalAttention(int queryDim, int keyDim, CrossModalAttentionOptions options, string name = "CrossModalAttention") : base(name)
@@ -45,6 +47,7 @@ public sealed class CrossModalAttention : nn.Module<Tensor, Tensor, Tensor, Tens
         options.Validate();
         _dim = options.AttentionDim;
         _heads = options.Heads;
+        _residual = options.QueryResidual;
         w_q = nn.Linear(queryDim, _dim, hasBias: options.ProjectionBias);
         w_k = nn.Linear(keyDim, _dim, hasBias: options.ProjectionBias);
         w_v = nn.Linear(keyDim, _dim, hasBias: options.ProjectionBias);
@@ -100,6 +103,7 @@ public sealed class CrossModalAttention : nn.Module<Tensor, Tensor, Tensor, Tens
         var o = nn.functional.relu(a2.matmul(v));                                                     // [B, H, n, dh]
 
         var output = o.transpose(1, 2).reshape(b, n, _dim);                                           // [B, n, d_att]
+        if (_residual) output = output + q.transpose(1, 2).reshape(b, n, _dim);                       // optional skip (not in the paper)
         var (output1, a1o, a2o) = scope.MoveToOuter(output, a1, a2);
         return new CrossModalAttentionResult(output1, a1o, a2o);
     }

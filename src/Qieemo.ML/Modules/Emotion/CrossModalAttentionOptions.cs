@@ -16,6 +16,14 @@ public sealed class CrossModalAttentionOptions
     /// <summary>Whether W_Q, W_K, W_V have a bias. Default false: equation (6) has pure matrices.</summary>
     public bool ProjectionBias { get; set; }
 
+    /// <summary>
+    /// Not in the paper (default false). True: the output is O_att + Q, a skip connection from the projected
+    /// emotion features. By equations (7)-(8) alone, O_att is a ReLU of convex combinations of PPG value
+    /// rows, so E reaches the output only through attention weights (near-uniform at initialization); the
+    /// skip lets emotion content reach the classifier directly.
+    /// </summary>
+    public bool QueryResidual { get; set; }
+
     internal void Validate()
     {
         if (AttentionDim < 1) throw new ArgumentException($"CrossModalAttentionOptions.AttentionDim must be >= 1 (got {AttentionDim})");

@@ -95,7 +95,7 @@ public sealed class EmotionHead : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList
         else
         {
             e = SequenceMask.ZeroPadded(ppg_projection!.forward(ppg), ppgLengths);                  // [B, T_l, d_e]
-            eLengths = ppgLengths.to(ScalarType.Int64);
+            eLengths = ppgLengths.to(ScalarType.Int64, copy: true);
         }
 
         // CMA (eq. 6-8) and masked mean over the n query positions.

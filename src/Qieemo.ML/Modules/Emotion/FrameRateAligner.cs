@@ -20,7 +20,7 @@ public static class FrameRateAligner
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], d = x.shape[2];
         long r = Ratio(t, targetFrames);
-        var lens = lengths.to(ScalarType.Int64);
+        var lens = lengths.to(ScalarType.Int64, copy: true);
         Tensor y;
         if (r == 1)
         {

@@ -92,14 +92,11 @@ public sealed class MultimodalFusion : nn.Module<IReadOnlyList<Tensor>, IReadOnl
     /// </summary>
     public Tensor OutputLengths(Tensor lengths)
     {
-        var l = lengths.to(ScalarType.Int64);
+        using var scope = NewDisposeScope();
+        var l = lengths.to(ScalarType.Int64, copy: true);
         foreach (var layer in _options.ConvLayers)
-        {
-            var next = (l + (2 * (layer.KernelTime / 2) - layer.KernelTime)).div(layer.StrideTime, rounding_mode: RoundingMode.floor) + 1;
-            l.Dispose();
-            l = next;
-        }
-        return l;
+            l = (l + (2 * (layer.KernelTime / 2) - layer.KernelTime)).div(layer.StrideTime, rounding_mode: RoundingMode.floor) + 1;
+        return scope.MoveToOuter(l);
     }
 
     /// <summary>

@@ -9,8 +9,9 @@ public static class SequenceMask
     /// <summary>Bool mask [B, T]: true where frame t &lt; length[b].</summary>
     public static Tensor Valid(Tensor lengths, long maxLength)
     {
-        using var t = arange(maxLength, dtype: ScalarType.Int64, device: lengths.device);
-        return t.unsqueeze(0).lt(lengths.to(ScalarType.Int64).unsqueeze(1));
+        using var scope = NewDisposeScope();
+        var t = arange(maxLength, dtype: ScalarType.Int64, device: lengths.device);
+        return scope.MoveToOuter(t.unsqueeze(0).lt(lengths.to(ScalarType.Int64, copy: true).unsqueeze(1)));
     }
 
     /// <summary>
@@ -44,6 +45,7 @@ public static class SequenceMask
         if (lengths.dtype != ScalarType.Int64 && lengths.dtype != ScalarType.Int32)
             throw new ArgumentException($"{what}: lengths must be int64, got {lengths.dtype}");
         if (lengths.numel() == 0) return;
+        using var scope = NewDisposeScope();
         long min = lengths.min().to(ScalarType.Int64).item<long>(), max = lengths.max().to(ScalarType.Int64).item<long>();
         if (min < 1 || max > x.shape[1])
             throw new ArgumentException($"{what}: lengths must be in 1..{x.shape[1]} (got min {min}, max {max})");
