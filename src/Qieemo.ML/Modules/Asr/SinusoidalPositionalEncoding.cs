@@ -34,7 +34,8 @@ public sealed class SinusoidalPositionalEncoding : Module<Tensor, Tensor>
             pe = table.MoveToOuterDisposeScope();
         }
         dropout = Dropout(dropoutRate);
-        RegisterComponents();
+        // Registered by hand: RegisterComponents would make the Tensor field a persistent buffer.
+        register_module("dropout", dropout);
         register_buffer("pe", pe, persistent: false);
     }
 
