@@ -39,8 +39,9 @@ public sealed record ErrorRateReport(
 /// letter by letter.</para>
 /// <para>WER: words are the whitespace-separated pieces; comparison is ordinal (case-sensitive), with no
 /// punctuation removal: normalise both sides beforehand if needed.</para>
-/// <para>Substitution/deletion/insertion counts: the distance is unique but its split is not. The backtrace
-/// (from the end) prefers the diagonal (hit or substitution), then a deletion, then an insertion.</para>
+/// <para>Substitution/deletion/insertion counts: the distance is unique but its split is not (deletions minus
+/// insertions is always the length difference, so only substitutions versus deletion+insertion pairs can vary).
+/// The backtrace (from the end) prefers the diagonal (hit or substitution), then a deletion, then an insertion.</para>
 /// </remarks>
 public static class ErrorRates
 {

@@ -45,12 +45,18 @@ public sealed class AsrOverfitTests
         model.eval();
         Assert.IsTrue(last < first / 5, $"loss {first} -> {last}");
 
+        using (var final = model.Compute(encoderOut, encoderLengths, padded, targetLengths))
+            Assert.AreEqual(1.0, final.AttentionAccuracy!.Value, "teacher-forced decoder accuracy");
+
         var greedy = ctc.GreedyDecode(encoderOut, encoderLengths);
         var rescored = AttentionRescoring.DecodeBest(ctc, decoder, encoderOut, encoderLengths, new AttentionRescoringOptions { BeamSize = 4 });
+        // CTC weight 0: the decoder alone must pick the target out of the CTC n-best.
+        var attentionOnly = AttentionRescoring.DecodeBest(ctc, decoder, encoderOut, encoderLengths, new AttentionRescoringOptions { BeamSize = 4, CtcWeight = 0 });
         for (int i = 0; i < 4; i++)
         {
             CollectionAssert.AreEqual(targets[i], greedy[i], $"CTC greedy, utterance {i}: [{string.Join(",", greedy[i])}]");
             CollectionAssert.AreEqual(targets[i], rescored[i], $"attention rescoring, utterance {i}: [{string.Join(",", rescored[i])}]");
+            CollectionAssert.AreEqual(targets[i], attentionOnly[i], $"attention-only rescoring, utterance {i}: [{string.Join(",", attentionOnly[i])}]");
         }
     }
 }
