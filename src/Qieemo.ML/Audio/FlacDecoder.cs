@@ -127,7 +127,9 @@ public static class FlacDecoder
 
         var stats = new FlacStreamStatistics();
         var frames = new FlacFrameDecoder(data, end, si, stats);
-        int capacity = total > 0 ? (int)total : Math.Max(4096, si.MaxBlockSize * 64);
+        // A header cannot make us allocate more than the file could plausibly hold: start near the file size
+        // (FLAC rarely beats 1 byte per sample) and grow up to the stated total for silence-heavy streams.
+        int capacity = (int)Math.Min(total > 0 ? total : int.MaxValue, data.Length + 65536L);
         var samples = Enumerable.Range(0, channels).Select(_ => new int[capacity]).ToArray();
         bool md5 = options.VerifyMd5 && si.HasMd5;
         using var hash = md5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
@@ -162,7 +164,7 @@ public static class FlacDecoder
                 throw Error(name, $"frame {frameIndex} at byte {pos} runs past STREAMINFO's {total} samples");
             if (decoded + n > samples[0].Length)
             {
-                long grown = Math.Min(int.MaxValue, Math.Max(decoded + n, (long)samples[0].Length * 2));
+                long grown = Math.Min(total > 0 ? total : int.MaxValue, Math.Max(decoded + n, (long)samples[0].Length * 2));
                 for (int c = 0; c < channels; c++) Array.Resize(ref samples[c], (int)grown);
             }
             var work = frames.Work;

@@ -210,6 +210,24 @@ public sealed class FlacDecoderTests
     }
 
     [TestMethod]
+    public void UnknownTotalSampleCountDecodesToTheEnd()
+    {
+        string flac = EncodeWithFlac("s16", "-5");
+        var bytes = File.ReadAllBytes(flac);
+        // STREAMINFO's total-samples field is the low 36 bits of its bytes 13..17 (file offset 8 + 13).
+        bytes[8 + 13] &= 0xF0;
+        Array.Clear(bytes, 8 + 14, 4);
+        string path = Path.Combine(TestSupport.TempDir(), "nototal.flac");
+        File.WriteAllBytes(path, bytes);
+        Assert.AreEqual(0L, FlacDecoder.ReadInfo(path).Frames, "header-only: unknown");
+        var d = FlacDecoder.Decode(path);
+        var reference = ReferenceDecode(flac, 2, 16);
+        Assert.AreEqual(reference[0].Length, d.Info.Frames);
+        Assert.AreEqual(-1, FirstMismatch(reference[0], d.Samples[0]));
+        Assert.AreEqual(true, d.Info.Md5Verified);
+    }
+
+    [TestMethod]
     public void FloatScalingIsIntegerOverTwoToBitsMinusOne()
     {
         var d = FlacDecoder.Decode(EncodeWithFlac("s24", "-5"));
