@@ -86,6 +86,22 @@ public sealed class WavReaderTests
         CollectionAssert.AreEqual(p.Channels[1], buf.Channels[1]);
     }
 
+    [TestMethod]
+    public void ExtensibleWithFewerValidBitsIsScaledByItsContainer()
+    {
+        TestSupport.RequireTool("sox");
+        // 20 significant bits left-justified in 24-bit containers (what flac -d writes for 20-bit audio).
+        var data = SoxRaw("s16", "signed-integer", 24);
+        for (int i = 0; i < data.Length; i += 3) data[i] &= 0xF0;
+        string dir = TestSupport.TempDir("qieemo-wav20");
+        string ext = new WavBuilder().Chunk("fmt ", WavBuilder.FmtExtensible(1, 2, 44100, 24, 20, 3)).Chunk("data", data).Save(dir, "ext20.wav");
+        string plain = new WavBuilder().Chunk("fmt ", WavBuilder.Fmt(1, 2, 44100, 24)).Chunk("data", data).Save(dir, "plain24.wav");
+        var fmt = WavReader.ReadFormat(ext);
+        Assert.AreEqual(20, fmt.ValidBitsPerSample);
+        Assert.AreEqual(24, fmt.BitsPerSample);
+        AssertMatchesSox(plain, WavReader.Read(ext), 0); // sox itself refuses padded samples, so it reads the plain twin
+    }
+
     /// <summary>8-bit mono with an odd sample count: the data chunk itself needs a pad byte.</summary>
     private static (byte[] Data, string Canonical, string Dir) OddPayload()
     {
