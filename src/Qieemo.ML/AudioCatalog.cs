@@ -45,4 +45,16 @@ public static class AudioCatalog
     public static GlobalCmvnEstimator NormalizeGlobalCmvn(this TransformsCatalog catalog, string outputColumnName = "Features",
         string? inputColumnName = null, int? frameDim = null, string? cmvnFile = null)
         => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, inputColumnName ?? outputColumnName, frameDim, cmvnFile);
+
+    /// <summary>
+    /// Utterance statistics of a frame-matrix column: per-dimension mean and standard deviation over
+    /// frames, a fixed-size vector of 2 × dim (the classical baseline's pooling).
+    /// </summary>
+    /// <param name="catalog">mlContext.Transforms.</param>
+    /// <param name="outputColumnName">Pooled vector column.</param>
+    /// <param name="inputColumnName">Frame-matrix column (default "Features").</param>
+    /// <param name="frameDim">Values per frame, when the column does not carry it.</param>
+    public static FramePoolingEstimator PoolFrames(this TransformsCatalog catalog, string outputColumnName = "Pooled",
+        string inputColumnName = "Features", int? frameDim = null)
+        => new(CatalogUtils.GetEnvironment(catalog), outputColumnName, inputColumnName, frameDim);
 }
