@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Qieemo.Cli.Commands;
+
+/// <summary>Every verb of the CLI, in the order `qieemo --help` lists them.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return FeaturesCommand.Create();
+        yield return AudioCommand.Create();
+    }
+}
