@@ -63,6 +63,7 @@ internal static class AudioDuration
         ReadExactly(fs, buf, path, "RIFF header");
         if (!buf[4..8].SequenceEqual("WAVE"u8)) throw new InvalidDataException($"{path}: RIFF file is not WAVE");
         int rate = 0, channels = 0, bits = 0, blockAlign = 0;
+        Span<byte> fmt = stackalloc byte[16];
         while (true)
         {
             if (fs.Read(buf) < 8) throw new InvalidDataException($"{path}: WAV has no data chunk");
@@ -71,7 +72,6 @@ internal static class AudioDuration
             if (id == "fmt ")
             {
                 if (size < 16) throw new InvalidDataException($"{path}: WAV fmt chunk too short ({size} bytes)");
-                Span<byte> fmt = stackalloc byte[16];
                 ReadExactly(fs, fmt, path, "WAV fmt chunk");
                 channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
                 rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
