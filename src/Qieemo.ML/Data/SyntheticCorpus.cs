@@ -45,10 +45,10 @@ public static class SyntheticCorpus
     // Per-class prosody: mean and standard deviation of (espeak pitch 0-99, SSML range %, rate wpm, amplitude 0-200).
     private static readonly Dictionary<string, (double[] Mean, double[] Std)> ClassProsody = new()
     {
-        ["neu"] = ([50, 90, 165, 100], [9, 30, 18, 18]),
-        ["hap"] = ([62, 150, 182, 115], [9, 30, 18, 18]),
-        ["ang"] = ([56, 130, 195, 135], [9, 30, 18, 18]),
-        ["sad"] = ([40, 60, 140, 85], [9, 30, 18, 18]),
+        ["neu"] = ([48, 90, 165, 100], [9, 30, 18, 18]),
+        ["hap"] = ([64, 160, 185, 120], [9, 30, 18, 18]),
+        ["ang"] = ([57, 130, 200, 150], [9, 30, 18, 18]),
+        ["sad"] = ([36, 55, 135, 72], [9, 30, 18, 18]),
     };
 
     // Mean evaluator (valence, activation, dominance) on IEMOCAP's 1-5 scale per raw label.

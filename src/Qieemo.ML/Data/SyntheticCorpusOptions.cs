@@ -4,7 +4,7 @@ namespace Qieemo.ML.Data;
 public sealed class SyntheticCorpusOptions
 {
     /// <summary>Default number of IEMOCAP-like turns for the demo (generates in well under 2 minutes on 2 cores).</summary>
-    public const int DefaultIemocapUtterances = 800;
+    public const int DefaultIemocapUtterances = 1000;
 
     /// <summary>Default number of LibriSpeech-like utterances for the demo.</summary>
     public const int DefaultLibriSpeechUtterances = 240;
