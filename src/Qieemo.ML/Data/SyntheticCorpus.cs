@@ -101,13 +101,14 @@ public static class SyntheticCorpus
             int inSession = n / 5 + (k - 1 < n % 5 ? 1 : 0);
             int dialogs = (inSession + options.TurnsPerDialog - 1) / options.TurnsPerDialog;
             var improCount = new Dictionary<char, int> { ['F'] = 0, ['M'] = 0 };
-            var scriptCount = new Dictionary<char, int> { ['F'] = 0, ['M'] = 0 };
+            int scriptCount = 0;
             for (int d = 0; d < dialogs; d++)
             {
+                // Improvised and scripted dialogs alternate; scripts come in parts _1/_2 (Ses01F_script01_1, Ses01M_script01_2, ...).
                 char lead = d / 2 % 2 == 0 ? 'F' : 'M';
                 string dialog = d % 2 == 0
                     ? $"Ses{k:00}{lead}_impro{++improCount[lead]:00}"
-                    : $"Ses{k:00}{lead}_script{scriptCount[lead] / 2 + 1:00}_{scriptCount[lead]++ % 2 + 1}";
+                    : $"Ses{k:00}{lead}_script{scriptCount / 2 + 1:00}_{scriptCount++ % 2 + 1}";
                 int size = d < dialogs - 1 ? options.TurnsPerDialog : inSession - options.TurnsPerDialog * (dialogs - 1);
                 var index = new Dictionary<char, int> { ['F'] = 0, ['M'] = 0 };
                 for (int t = 0; t < size; t++)
