@@ -7,6 +7,9 @@ namespace Qieemo.ML.Tests.Data;
 [TestClass]
 public sealed class AudioDurationTests
 {
+    [TestCleanup]
+    public void Cleanup() => TempDirs.DeleteAll();
+
     [TestMethod]
     [DataRow(16000, 1, 16, 1.2345)]
     [DataRow(44100, 2, 24, 0.7)]
@@ -17,7 +20,7 @@ public sealed class AudioDurationTests
         TestSupport.RequireTool("sox");
         TestSupport.RequireTool("soxi");
         TestSupport.RequireTool("flac");
-        string dir = TestSupport.TempDir("dur");
+        string dir = TempDirs.Make("dur");
         string wav = Path.Combine(dir, "x.wav"), flac = Path.Combine(dir, "x.flac");
         TestSupport.Run("sox", "-D", "-n", "-r", rate.ToString(CultureInfo.InvariantCulture), "-c", channels.ToString(CultureInfo.InvariantCulture),
             "-b", bits.ToString(CultureInfo.InvariantCulture), wav, "synth", seconds.ToString(CultureInfo.InvariantCulture), "sine", "440");
@@ -36,7 +39,7 @@ public sealed class AudioDurationTests
     [TestMethod]
     public void TruncatedOrForeignFilesAreInvalidData()
     {
-        string dir = TestSupport.TempDir("dur");
+        string dir = TempDirs.Make("dur");
         string shortFlac = Path.Combine(dir, "short.flac"), text = Path.Combine(dir, "text.flac");
         File.WriteAllBytes(shortFlac, "fLaC\0\0\0\u0022\u0010\0"u8.ToArray());
         File.WriteAllText(text, "hello world, not audio");

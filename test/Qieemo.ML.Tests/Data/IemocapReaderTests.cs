@@ -8,6 +8,9 @@ namespace Qieemo.ML.Tests.Data;
 [TestClass]
 public sealed class IemocapReaderTests
 {
+    [TestCleanup]
+    public void Cleanup() => TempDirs.DeleteAll();
+
     // Every turn of the fixture, as written by hand in the EmoEvaluation files.
     private static readonly string[] AllTurns =
     [
@@ -20,7 +23,7 @@ public sealed class IemocapReaderTests
     /// <summary>Copies the fixture to a temp folder and creates (empty) WAV files for the given turns.</summary>
     private static string MakeCorpus(IEnumerable<string>? withAudio = null)
     {
-        string root = TestSupport.TempDir("iemocap");
+        string root = TempDirs.Make("iemocap");
         CopyDir(TestSupport.TestData("data", "iemocap"), root);
         foreach (var turn in withAudio ?? AllTurns)
         {
@@ -206,7 +209,7 @@ public sealed class IemocapReaderTests
 
     [TestMethod]
     public void MissingRootIsDirectoryNotFound() =>
-        Assert.ThrowsExactly<DirectoryNotFoundException>(() => IemocapReader.Read(Path.Combine(TestSupport.TempDir(), "nope")));
+        Assert.ThrowsExactly<DirectoryNotFoundException>(() => IemocapReader.Read(Path.Combine(TempDirs.Make("iemocap-none"), "nope")));
 
     [TestMethod]
     public void StandardCountsAddUp()

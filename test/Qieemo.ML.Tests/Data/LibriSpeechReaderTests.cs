@@ -9,13 +9,16 @@ namespace Qieemo.ML.Tests.Data;
 [TestClass]
 public sealed class LibriSpeechReaderTests
 {
+    [TestCleanup]
+    public void Cleanup() => TempDirs.DeleteAll();
+
     private static (string Root, LibriSpeechSynthesisResult Result) Generate()
     {
         TestSupport.RequireTool("espeak-ng");
         TestSupport.RequireTool("sox");
         TestSupport.RequireTool("soxi");
         TestSupport.RequireTool("flac");
-        string dir = TestSupport.TempDir("libri");
+        string dir = TempDirs.Make("libri");
         return (dir, SyntheticCorpus.GenerateLibriSpeech(dir, SyntheticCorpusTests.TinyLibri()));
     }
 
@@ -99,6 +102,25 @@ public sealed class LibriSpeechReaderTests
         int line = File.ReadAllLines(trans).Length;
         var e = Assert.ThrowsExactly<InvalidDataException>(() => LibriSpeechReader.Read(root));
         StringAssert.Contains(e.Message, $"{trans}:{line}:");
+    }
+
+    [TestMethod]
+    public void WavFallbackIsReadWithWavHeaderDurations()
+    {
+        TestSupport.RequireTool("espeak-ng");
+        TestSupport.RequireTool("soxi");
+        string dir = TempDirs.Make("libri-wav");
+        var options = SyntheticCorpusTests.TinyLibri();
+        options.UseFlac = false;
+        var result = SyntheticCorpus.GenerateLibriSpeech(dir, options);
+        Assert.AreEqual(".wav", result.AudioExtension);
+        var corpus = LibriSpeechReader.Read(dir);
+        Assert.AreEqual(result.Utterances.Count, corpus.Summary.Utterances);
+        foreach (var u in corpus.Utterances.Take(4))
+        {
+            StringAssert.EndsWith(u.Path, ".wav");
+            Assert.AreEqual(double.Parse(TestSupport.Run("soxi", "-D", u.Path), CultureInfo.InvariantCulture), u.Duration, 1e-5);
+        }
     }
 
     [TestMethod]

@@ -7,6 +7,9 @@ namespace Qieemo.ML.Tests.Data;
 [TestClass]
 public sealed class SyntheticCorpusTests
 {
+    [TestCleanup]
+    public void Cleanup() => TempDirs.DeleteAll();
+
     private static void RequireTools()
     {
         TestSupport.RequireTool("espeak-ng");
@@ -23,7 +26,7 @@ public sealed class SyntheticCorpusTests
     public void GeneratedIemocapReadsBackWithTheGeneratorsCounts()
     {
         RequireTools();
-        string dir = TestSupport.TempDir("synth-iemocap");
+        string dir = TempDirs.Make("synth-iemocap");
         var result = SyntheticCorpus.GenerateIemocap(dir, new SyntheticCorpusOptions { Seed = 11, IemocapUtterances = 40, TurnsPerDialog = 2 });
         Assert.AreEqual(40, result.Turns.Count);
         Assert.AreEqual(40, result.Sessions.Values.Sum());
@@ -81,7 +84,7 @@ public sealed class SyntheticCorpusTests
     {
         RequireTools();
         var options = (int seed) => new SyntheticCorpusOptions { Seed = seed, IemocapUtterances = 20 };
-        string a = TestSupport.TempDir("synth-a"), b = TestSupport.TempDir("synth-b"), c = TestSupport.TempDir("synth-c");
+        string a = TempDirs.Make("synth-a"), b = TempDirs.Make("synth-b"), c = TempDirs.Make("synth-c");
         var ra = SyntheticCorpus.GenerateIemocap(a, options(7));
         var rb = SyntheticCorpus.GenerateIemocap(b, options(7));
         var rc = SyntheticCorpus.GenerateIemocap(c, options(8));
@@ -99,7 +102,7 @@ public sealed class SyntheticCorpusTests
     public void RefusesToOverwriteUnlessAsked()
     {
         RequireTools();
-        string dir = TestSupport.TempDir("synth-ow");
+        string dir = TempDirs.Make("synth-ow");
         Directory.CreateDirectory(Path.Combine(dir, "Session2"));
         Assert.ThrowsExactly<IOException>(() => SyntheticCorpus.GenerateIemocap(dir, 10, 1));
         var r = SyntheticCorpus.GenerateIemocap(dir, new SyntheticCorpusOptions { IemocapUtterances = 10, Overwrite = true });
@@ -112,7 +115,7 @@ public sealed class SyntheticCorpusTests
     {
         RequireTools();
         TestSupport.RequireTool("flac");
-        string dir = TestSupport.TempDir("synth-libri");
+        string dir = TempDirs.Make("synth-libri");
         var progress = new List<SynthesisProgress>();
         var result = SyntheticCorpus.GenerateLibriSpeech(dir, TinyLibri(), new SyncProgress(progress));
         Assert.AreEqual(".flac", result.AudioExtension);
