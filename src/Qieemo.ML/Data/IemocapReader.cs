@@ -9,7 +9,8 @@ namespace Qieemo.ML.Data;
 /// <remarks>
 /// <para>Layout read: <c>root/SessionK/dialog/EmoEvaluation/&lt;dialog&gt;.txt</c> (only the files directly in that folder;
 /// the Categorical/, Attribute/ and Self-evaluation/ subfolders are ignored), one summary line per turn
-/// <c>[START - END]\tTURN\tLABEL\t[V, A, D]</c>; evaluator lines and the <c>%</c> header are ignored.
+/// <c>[START - END]\tTURN\tLABEL\t[V, A, D]</c>; evaluator lines and the <c>%</c> header are ignored, and so are macOS
+/// <c>._*</c> companion files.
 /// Audio: <c>root/SessionK/sentences/wav/&lt;dialog&gt;/&lt;turn&gt;.wav</c> where the dialog is the turn name minus its
 /// last 5 characters (<c>Ses01F_script01_1_F000</c> → <c>Ses01F_script01_1</c>).
 /// Transcripts: <c>root/SessionK/dialog/transcriptions/&lt;dialog&gt;.txt</c>.</para>
@@ -73,7 +74,9 @@ public static partial class IemocapReader
             string sessionDir = System.IO.Path.Combine(root, $"Session{k}");
             string evalDir = System.IO.Path.Combine(sessionDir, "dialog", "EmoEvaluation");
             if (!Directory.Exists(evalDir)) throw new InvalidDataException($"IEMOCAP session Session{k} has no dialog/EmoEvaluation folder: {evalDir}");
-            var files = Directory.GetFiles(evalDir, "*.txt", SearchOption.TopDirectoryOnly);
+            // "._*" are macOS AppleDouble companions found in some copies of the corpus, not annotations.
+            var files = Directory.GetFiles(evalDir, "*.txt", SearchOption.TopDirectoryOnly)
+                .Where(f => !System.IO.Path.GetFileName(f).StartsWith("._", StringComparison.Ordinal)).ToArray();
             Array.Sort(files, StringComparer.Ordinal);
             int readInSession = 0;
             var transcripts = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);

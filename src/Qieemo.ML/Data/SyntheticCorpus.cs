@@ -18,7 +18,10 @@ namespace Qieemo.ML.Data;
 /// about <see cref="SyntheticCorpusOptions.DistractorFraction"/> (25%) of turns get fru, sur, fea, dis, oth or xxx, which
 /// the 4-class reader drops. The four classes are carried by two noisy cues so that neither alone suffices:
 /// prosody (espeak pitch, SSML pitch range, rate and amplitude drawn from overlapping per-class normal distributions plus
-/// per-speaker offsets) and words (60% emotion-congruent sentences, 10% sentences of another emotion, the rest neutral).</para>
+/// per-speaker offsets) and words (60% emotion-congruent sentences, 10% sentences of another emotion, the rest neutral).
+/// Measured on the default corpus (seed 0, 1000 turns, 755 kept by the 4-class reader): logistic regression on the
+/// per-utterance mean and standard deviation of 40 Kaldi log-mel filterbanks, leave-one-session-out, reaches 52%
+/// (chance 25%); adding per-band maxima and the duration, 65%; with per-speaker feature normalisation, 71%.</para>
 /// <para><b>LibriSpeech</b>: neutral read sentences from a combinatorial word-list generator, speakers with numeric ids,
 /// two chapters each, in <c>train-clean-100</c> and <c>dev-clean</c> (held-out speakers), FLAC files and upper-case
 /// <c>trans.txt</c>. Without the flac tool the audio is written as WAV (the reader accepts both).</para>

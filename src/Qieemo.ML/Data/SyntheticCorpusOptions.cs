@@ -3,10 +3,11 @@ namespace Qieemo.ML.Data;
 /// <summary>Options for <see cref="SyntheticCorpus"/>: sizes, label/text mix and parallelism.</summary>
 public sealed class SyntheticCorpusOptions
 {
-    /// <summary>Default number of IEMOCAP-like turns for the demo (generates in well under 2 minutes on 2 cores).</summary>
+    /// <summary>Default number of IEMOCAP-like turns for the demo: about 2460 s of audio, 755 turns after the 4-class
+    /// reader; generated in 13-23 s on 2 (shared) cores.</summary>
     public const int DefaultIemocapUtterances = 1000;
 
-    /// <summary>Default number of LibriSpeech-like utterances for the demo.</summary>
+    /// <summary>Default number of LibriSpeech-like utterances for the demo: about 1010 s of FLAC, generated in 6-11 s on 2 (shared) cores.</summary>
     public const int DefaultLibriSpeechUtterances = 240;
 
     /// <summary>Seed: the same seed gives the same files, labels and audio bytes (on the same espeak-ng/sox build).</summary>

@@ -47,6 +47,8 @@ public sealed class IemocapReaderTests
     public void FourClassKeepsNeuHapAngSadAndMergesExcIntoHap()
     {
         string root = MakeCorpus();
+        // macOS AppleDouble files ship in some IEMOCAP copies; they are not annotation files.
+        File.WriteAllText(Path.Combine(root, "Session1", "dialog", "EmoEvaluation", "._Ses01F_impro01.txt"), "[garbage\t\n");
         var corpus = IemocapReader.Read(root);
         var s = corpus.Summary;
         Assert.AreEqual(9, s.Utterances);
@@ -210,16 +212,6 @@ public sealed class IemocapReaderTests
     [TestMethod]
     public void MissingRootIsDirectoryNotFound() =>
         Assert.ThrowsExactly<DirectoryNotFoundException>(() => IemocapReader.Read(Path.Combine(TempDirs.Make("iemocap-none"), "nope")));
-
-    [TestMethod]
-    public void StandardCountsAddUp()
-    {
-        Assert.AreEqual(IemocapReader.StandardCounts.Total,
-            IemocapReader.StandardCounts.Session1 + IemocapReader.StandardCounts.Session2 + IemocapReader.StandardCounts.Session3 +
-            IemocapReader.StandardCounts.Session4 + IemocapReader.StandardCounts.Session5);
-        Assert.AreEqual(IemocapReader.StandardCounts.Total,
-            IemocapReader.StandardCounts.Neutral + IemocapReader.StandardCounts.Happy + IemocapReader.StandardCounts.Angry + IemocapReader.StandardCounts.Sad);
-    }
 
     [TestMethod]
     public void LoadIemocapGivesTextAndFloatColumns()
