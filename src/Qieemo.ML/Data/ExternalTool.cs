@@ -5,6 +5,8 @@ namespace Qieemo.ML.Data;
 /// <summary>Finds and runs the command-line tools the synthetic corpora use (espeak-ng, sox, flac).</summary>
 internal static class ExternalTool
 {
+    private const int TimeoutMs = 120_000;
+
     /// <summary>Full path of <paramref name="tool"/> on PATH, or null.</summary>
     public static string? Find(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -21,9 +23,16 @@ internal static class ExternalTool
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
         var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
+        var stderrTask = p.StandardError.ReadToEndAsync();
+        // One short sentence takes well under a second; a stuck process must not hang corpus generation forever.
+        if (!p.WaitForExit(TimeoutMs))
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw new TimeoutException($"{System.IO.Path.GetFileName(exe)} {string.Join(' ', psi.ArgumentList.Select(Quote))} did not finish within {TimeoutMs / 1000} s");
+        }
         p.WaitForExit();
         _ = stdout.Result;
+        string stderr = stderrTask.Result;
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{System.IO.Path.GetFileName(exe)} {string.Join(' ', psi.ArgumentList.Select(Quote))} exited with {p.ExitCode}: {stderr.Trim()}");
     }
