@@ -24,7 +24,7 @@ internal static class CliSupport
     /// Runs a verb: bad input becomes one line on stderr naming the file and the cause, and exit
     /// code 1 (2 for usage errors); --verbose adds the stack trace.
     /// </summary>
-    public static void SetHandler(this Command command, Func<ParseResult, int> action)
+    public static void SetHandler(this Command command, Func<ParseResult, int> action, string? displayName = null)
     {
         command.SetAction(parse =>
         {
@@ -34,12 +34,21 @@ internal static class CliSupport
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
-                Console.Error.WriteLine($"qieemo {command.Name}: error: {Describe(inner)}");
+                var inner = Unwrap(e);
+                Console.Error.WriteLine($"qieemo {displayName ?? command.Name}: error: {Describe(inner)}");
                 if (parse.GetValue(Verbose)) Console.Error.WriteLine(inner);
                 return inner is UsageException ? 2 : 1;
             }
         });
+    }
+
+    /// <summary>The exception that says what went wrong: reflection and ML.NET's parallel-cursor wrappers are peeled off.</summary>
+    public static Exception Unwrap(Exception e)
+    {
+        while (e.InnerException != null && (e is System.Reflection.TargetInvocationException || e is AggregateException
+               || e.Message.StartsWith("Splitter/consolidator", StringComparison.Ordinal)))
+            e = e.InnerException;
+        return e;
     }
 
     private static string Describe(Exception e) => e switch

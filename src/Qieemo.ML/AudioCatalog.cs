@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Qieemo.ML.Features;
 using Qieemo.ML.Transforms;
 

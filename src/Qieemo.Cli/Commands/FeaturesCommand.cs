@@ -68,7 +68,7 @@ internal static class FeaturesCommand
                 wave = Resampler.Resample(wave, rate, target);
                 rate = target;
             }
-            if (!Enum.TryParse<WindowType>(p.GetValue(window), ignoreCase: true, out var windowType))
+            if (!Enum.TryParse<KaldiWindowType>(p.GetValue(window), ignoreCase: true, out var windowType))
                 throw new UsageException($"unknown window '{p.GetValue(window)}' (povey, hamming, hanning, rectangular, blackman)");
             var options = new KaldiFbankOptions
             {
@@ -98,7 +98,7 @@ internal static class FeaturesCommand
         var input = ml.Data.LoadFromEnumerable(new[] { new PathRow { Path = Path.GetFullPath(audioPath) } }, schema);
         var output = transformer.Transform(input);
         var col = output.Schema.GetColumnOrNull(column) ?? throw new InvalidDataException($"{modelPath}: the model has no output column '{column}'");
-        int dim = Qieemo.ML.Transforms.TransformSupport.ReadIntAnnotation(col, Qieemo.ML.Transforms.TransformSupport.FrameDimAnnotation) ?? 1;
+        int dim = Qieemo.ML.Transforms.QieemoAnnotations.GetFrameDim(col) ?? 1;
         using var cursor = output.GetRowCursor(new[] { col });
         var getter = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(col);
         Microsoft.ML.Data.VBuffer<float> value = default;

@@ -138,7 +138,7 @@ public sealed class GlobalCmvnEstimator : IEstimator<GlobalCmvnTransformer>
 
         int dim = _dim ?? TransformSupport.ReadIntAnnotation(column, TransformSupport.FrameDimAnnotation)
             ?? throw _host.Except($"Column '{_input}' does not say its frame dimension: pass frameDim to NormalizeGlobalCmvn.");
-        var accumulator = new CmvnAccumulator(dim);
+        var accumulator = new CmvnAccumulator();
         using var cursor = input.GetRowCursor(new[] { column });
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         VBuffer<float> value = default;
@@ -150,9 +150,9 @@ public sealed class GlobalCmvnEstimator : IEstimator<GlobalCmvnTransformer>
                 throw _host.Except($"A row of '{_input}' has {value.Length} values, not a multiple of the frame dimension {dim}.");
             if (dense.Length < value.Length) dense = new float[value.Length];
             value.CopyTo(dense);
-            accumulator.Add(dense.AsSpan(0, value.Length));
+            accumulator.Add(dense.AsSpan(0, value.Length), dim);
         }
-        if (accumulator.FrameCount == 0) throw _host.Except($"No frames in column '{_input}': cannot compute CMVN statistics.");
+        if (accumulator.FrameNum == 0) throw _host.Except($"No frames in column '{_input}': cannot compute CMVN statistics.");
         return new GlobalCmvnTransformer(_host, _output, _input, accumulator.Build());
     }
 
