@@ -52,6 +52,22 @@ public sealed class BatchCollator
         return Build(utterances, indices, null, tokens);
     }
 
+    /// <summary>
+    /// Pads the selected items of any utterance type: <paramref name="features"/> picks the features,
+    /// and optionally <paramref name="label"/> a class label or <paramref name="tokens"/> a token
+    /// sequence (not both). Selectors are called only for the items in <paramref name="indices"/>.
+    /// </summary>
+    public FeatureBatch Collate<T>(IReadOnlyList<T> items, IReadOnlyList<int> indices, Func<T, FeatureUtterance> features,
+        Func<T, int>? label = null, Func<T, int[]>? tokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(features);
+        if (label is not null && tokens is not null) throw new ArgumentException("give a label selector or a token selector, not both");
+        return Build(new Projection<T, FeatureUtterance>(items, features), indices,
+            label is null ? null : new Projection<T, int>(items, label),
+            tokens is null ? null : new Projection<T, int[]>(items, tokens));
+    }
+
     private FeatureBatch Build(IReadOnlyList<FeatureUtterance> utterances, IReadOnlyList<int> indices,
         IReadOnlyList<int>? labels, IReadOnlyList<int[]>? tokens)
     {
@@ -129,5 +145,14 @@ public sealed class BatchCollator
         var moved = t.to(Device);
         t.Dispose();
         return moved;
+    }
+
+    /// <summary>A lazy read-only view items[i] → selector(items[i]).</summary>
+    private sealed class Projection<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> selector) : IReadOnlyList<TOut>
+    {
+        public TOut this[int index] => selector(items[index]);
+        public int Count => items.Count;
+        public IEnumerator<TOut> GetEnumerator() => items.Select(selector).GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

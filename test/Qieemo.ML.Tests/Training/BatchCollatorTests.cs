@@ -65,6 +65,27 @@ public sealed class BatchCollatorTests
         CollectionAssert.AreEqual(new long[] { 3, 1, 0 }, batch.TargetLengths!.data<long>().ToArray());
     }
 
+    private sealed record Item(string Id, FeatureUtterance Utt, int Emotion, int[] Text);
+
+    [TestMethod]
+    public void GenericItemsWithSelectors()
+    {
+        var items = new[]
+        {
+            new Item("a", Utt(2, 2, 1), 3, new[] { 4 }),
+            new Item("b", Utt(4, 2, 1), 1, new[] { 8, 9 }),
+        };
+        var collator = new BatchCollator(2);
+        using (var byLabel = collator.Collate(items, new[] { 1, 0 }, it => it.Utt, label: it => it.Emotion))
+        {
+            CollectionAssert.AreEqual(new long[] { 1, 3 }, byLabel.Labels!.data<long>().ToArray());
+            CollectionAssert.AreEqual(new long[] { 4, 2 }, byLabel.Lengths.data<long>().ToArray());
+        }
+        using (var byText = collator.Collate(items, new[] { 0, 1 }, it => it.Utt, tokens: it => it.Text))
+            CollectionAssert.AreEqual(new long[] { 4, -1, 8, 9 }, byText.Targets!.data<long>().ToArray());
+        Assert.ThrowsExactly<ArgumentException>(() => collator.Collate(items, new[] { 0 }, it => it.Utt, it => it.Emotion, it => it.Text));
+    }
+
     [TestMethod]
     public void RejectsInconsistentInput()
     {
