@@ -19,6 +19,10 @@ public static class ReportCharts
         BlockWeightsFile = "block_weights.png",
         BlockProbeFile = "block_probe.png";
 
+    /// <summary>Every chart file name <see cref="RenderAll"/> can produce.</summary>
+    public static IReadOnlyList<string> AllFiles { get; } =
+        new[] { FoldMetricsFile, ConfusionMatrixFile, LossCurveFile, DevUaCurveFile, BlockWeightsFile, BlockProbeFile };
+
     // Seaborn "deep": calm, distinguishable, prints well.
     private static readonly Color[] Palette = Color.FromHex(new[]
         { "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD" });
@@ -53,7 +57,7 @@ public static class ReportCharts
         }
         if (report.BlockWeights.Length > 0)
             charts.Add(new ReportChart(BlockWeightsFile, "MMF block weights",
-                "Fusion weight of each encoder block learned in every fold; black diamonds are the means over folds.",
+                "Fusion weight of each encoder block learned in every fold; dashed black lines are the means over folds.",
                 BlockWeights(report.BlockWeights, report.BlockIndices, report.Folds.Select(f => f.TestSession).ToList(), options)));
         if (report.BlockProbes.Count > 0)
             charts.Add(new ReportChart(BlockProbeFile, "Block probe",
@@ -125,13 +129,14 @@ public static class ReportCharts
             {
                 Position = i + (s - 1) * width,
                 Value = 100 * get(g.V),
-                Error = g.Std == null ? 0 : 100 * get(g.Std),
                 Size = width * 0.92,
                 FillColor = i == groups.Count - 1 ? color : color.WithAlpha(0.85),
                 LineWidth = 0,
             }).ToArray();
             var plottable = plot.Add.Bars(bars);
             plottable.LegendText = name;
+            // Bar.Error would share the bar's outline width; a separate error bar keeps fills borderless.
+            AddErrorBars(plot, new[] { groups.Count - 1 + (s - 1) * width }, new[] { 100 * get(report.Mean) }, new[] { 100 * get(report.Std) });
         }
         if (report.Baseline is { } baseline)
             for (int s = 0; s < series.Length; s++)
@@ -169,6 +174,7 @@ public static class ReportCharts
         legend.Add(new LegendItem { LabelText = "train", LineColor = Muted, LineWidth = 2 });
         if (curves.Any(c => c.Points.Any(p => p.DevLoss.HasValue)))
             legend.Add(new LegendItem { LabelText = "dev", LineColor = Muted, LineWidth = 2, LinePattern = LinePattern.Dashed });
+        IntegerTicks(plot);
         plot.XLabel("Epoch");
         plot.YLabel("Loss");
         plot.Title("Loss per epoch");
@@ -191,6 +197,7 @@ public static class ReportCharts
                 Palette[f % Palette.Length], LinePattern.Solid);
             line.LegendText = curves[f].TestSession;
         }
+        IntegerTicks(plot);
         plot.XLabel("Epoch");
         plot.YLabel("Dev UA (%)");
         plot.Title("Dev UA per epoch");
@@ -224,9 +231,16 @@ public static class ReportCharts
             }).ToArray();
             plot.Add.Bars(bars).LegendText = foldNames[f];
         }
-        var mean = Enumerable.Range(0, blocks).Select(b => weights.Average(r => r[b])).ToArray();
-        var markers = plot.Add.Markers(Enumerable.Range(0, blocks).Select(b => (double)b).ToArray(), mean, MarkerShape.FilledDiamond, 11, Ink);
-        markers.LegendText = "Mean";
+        for (int b = 0; b < blocks; b++)
+        {
+            // The mean over folds as a line across the block's group of bars.
+            double mean = weights.Average(r => r[b]);
+            var line = plot.Add.Line(b - 0.45, mean, b + 0.45, mean);
+            line.LineWidth = 2.5f;
+            line.LineColor = Ink;
+            line.LinePattern = LinePattern.Dashed;
+            if (b == 0) line.LegendText = "Mean over folds";
+        }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, blocks).Select(b => (double)b).ToArray(),
             blockIndices.Select(i => $"block {i.ToString(Ci)}").ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
@@ -255,12 +269,13 @@ public static class ReportCharts
             {
                 Position = i + (s - 0.5) * 0.38,
                 Value = 100 * get(r.Mean),
-                Error = 100 * get(r.Std),
                 Size = 0.36,
                 FillColor = color,
                 LineWidth = 0,
             }).ToArray();
             plot.Add.Bars(bars).LegendText = name;
+            AddErrorBars(plot, bars.Select(b => b.Position).ToArray(), bars.Select(b => b.Value).ToArray(),
+                rows.Select(r => 100 * get(r.Std)).ToArray());
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(),
             rows.Select(r => r.Block.ToString(Ci)).ToArray());
@@ -292,6 +307,8 @@ public static class ReportCharts
         plot.Grid.MajorLineColor = GridColor;
         plot.Axes.Title.Label.FontSize = 17;
         plot.Axes.Title.Label.ForeColor = Ink;
+        plot.Axes.Left.MinorTickStyle.Length = 0;
+        plot.Axes.Bottom.MinorTickStyle.Length = 0;
         return plot;
     }
 
@@ -315,7 +332,19 @@ public static class ReportCharts
         plot.Legend.Orientation = Orientation.Horizontal;
         plot.Legend.OutlineColor = Colors.Transparent;
         plot.Legend.FontSize = 13;
+        plot.Legend.ShadowColor = Colors.Transparent;
     }
+
+    private static void AddErrorBars(Plot plot, double[] xs, double[] ys, double[] errors)
+    {
+        var bars = plot.Add.ErrorBar(xs, ys, errors);
+        bars.Color = Ink;
+        bars.LineWidth = 1.5f;
+        bars.CapSize = 7;
+    }
+
+    private static void IntegerTicks(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     private static byte[] Png(Plot plot, int width, int height, ReportChartOptions options) =>
         plot.GetImageBytes((int)Math.Round(width * options.Scale), (int)Math.Round(height * options.Scale), ImageFormat.Png);
