@@ -86,9 +86,9 @@ public static class HtmlReportRenderer
         }
         if (s.Charts.Count > 0)
         {
-            sb.AppendLine(s.Charts.Count > 1 ? "<div class=\"charts two\">" : "<div class=\"charts\">");
+            sb.AppendLine("<div class=\"charts\">");
             foreach (var c in s.Charts)
-                sb.Append("<figure><img alt=\"").Append(E(c.Title)).Append("\" src=\"data:image/png;base64,")
+                sb.Append(IsSquare(c.Png) ? "<figure class=\"square\">" : "<figure>").Append("<img alt=\"").Append(E(c.Title)).Append("\" src=\"data:image/png;base64,")
                   .Append(Convert.ToBase64String(c.Png)).Append("\"><figcaption>").Append(E(c.Caption)).AppendLine("</figcaption></figure>");
             sb.AppendLine("</div>");
         }
@@ -110,6 +110,16 @@ public static class HtmlReportRenderer
             sb.AppendLine("</tr>");
         }
         sb.AppendLine("</tbody></table></div>");
+    }
+
+    /// <summary>Square-ish charts (the confusion matrix) are shown narrower than the wide ones.</summary>
+    private static bool IsSquare(byte[] png)
+    {
+        if (png.Length < 24) return false;
+        // PNG IHDR: big-endian width at byte 16, height at byte 20.
+        int w = (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19];
+        int h = (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23];
+        return w > 0 && h > 0.75 * w;
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
@@ -146,9 +156,9 @@ public static class HtmlReportRenderer
         .num { text-align:right; font-variant-numeric:tabular-nums; }
         tr.em td { font-weight:700; background:#eef3fb; }
         .charts { display:grid; grid-template-columns:1fr; gap:16px; }
-        .charts.two { grid-template-columns:repeat(auto-fit, minmax(420px, 1fr)); }
         figure { margin:0; }
         figure img { width:100%; max-width:900px; height:auto; display:block; border:1px solid var(--line); border-radius:6px; }
+        figure.square img { max-width:560px; }
         figcaption { color:var(--muted); font-size:12px; margin-top:4px; }
         footer { text-align:center; color:var(--muted); font-size:12px; padding:8px 24px 28px; }
         """;

@@ -136,7 +136,7 @@ public sealed class ReportWriterTests
 
         // One row per fold with its percentages; the confusion row of class i sums to its support.
         foreach (var f in _report.Folds)
-            Assert.IsTrue(lines.Any(l => l.StartsWith($"| {f.TestSession} | ") && l.Contains($"| {100 * f.Ua:F2} |".Replace(',', '.'))), f.TestSession);
+            Assert.IsTrue(lines.Any(l => l.StartsWith($"| {f.TestSession} | ") && l.Contains($"| {(100 * f.Ua).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} |")), f.TestSession);
         var links = Regex.Matches(md, "!\\[[^\\]]*\\]\\(([^)]+)\\)").Select(m => m.Groups[1].Value).ToList();
         CollectionAssert.AreEquivalent(ReportCharts.AllFiles.ToArray(), links);
         foreach (string link in links) Assert.IsTrue(File.Exists(Path.Combine(_dir, link)), link);
@@ -166,6 +166,26 @@ public sealed class ReportWriterTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public void EdgeCasesStillRender()
+    {
+        // One-epoch curves without dev values, a single block with negative (logit) weights, one probe row.
+        var report = EvaluationReport.FromCrossValidation(ReportFixture.Model);
+        foreach (var f in report.Folds) report.AddLearningCurve(f.TestSession, new[] { new LearningCurvePoint(1, 0.7) });
+        report.SetBlockWeights(report.Folds.Select((_, i) => (IReadOnlyList<double>)new[] { -0.5 - 0.1 * i }).ToList(), new[] { 11 });
+        report.AddBlockProbe(11, new MetricValues(0.4, 0.35, 0.3), new MetricValues(0.02, 0.03, 0.01));
+        var charts = ReportCharts.RenderAll(report, new ReportChartOptions { Width = 400, Height = 300, Scale = 1 });
+        CollectionAssert.AreEqual(new[] { ReportCharts.FoldMetricsFile, ReportCharts.ConfusionMatrixFile, ReportCharts.LossCurveFile,
+            ReportCharts.BlockWeightsFile, ReportCharts.BlockProbeFile }, charts.Select(c => c.FileName).ToArray(), "no dev-UA chart without dev UA");
+        foreach (var c in charts)
+        {
+            var stats = PngStats.Of(c.Png, c.FileName);
+            Assert.IsGreaterThan(20, stats.DistinctColors, c.FileName);
+        }
+        Assert.AreEqual(400, PngStats.Of(charts[0].Png, "folds").Width);
+        Assert.ThrowsExactly<ArgumentException>(() => ReportCharts.RenderAll(report, new ReportChartOptions { Scale = 0 }));
     }
 
     [TestMethod]
