@@ -92,9 +92,9 @@ public static class ReportCharts
                 cell.LineWidth = 2;
                 var label = plot.Add.Text($"{matrix[t][p].ToString(Ci)}\n{(100 * share).ToString("F1", Ci)}%", p + 0.5, top - 0.5);
                 label.Alignment = Alignment.MiddleCenter;
-                label.FontSize = cellFont;
-                label.Bold = t == p;
-                label.FontColor = share > 0.5 ? Colors.White : Ink;
+                label.LabelFontSize = cellFont;
+                label.LabelBold = t == p;
+                label.LabelFontColor = share > 0.5 ? Colors.White : Ink;
             }
         }
         double[] centres = Enumerable.Range(0, k).Select(i => i + 0.5).ToArray();
@@ -102,6 +102,8 @@ public static class ReportCharts
         plot.Axes.Left.SetTicks(centres, classNames.Reverse().ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+        plot.Axes.Left.TickLabelStyle.FontSize = 14;
         plot.Axes.SetLimits(0, k, 0, k);
         plot.HideGrid();
         plot.Axes.Frame(false);
