@@ -12,7 +12,8 @@ internal static class ReportJson
     private static JsonSerializerOptions Make(bool indented) => new()
     {
         WriteIndented = indented,
-        // Names are given explicitly per property; the policy covers dictionary-free extras consistently.
+        // Contract names are explicit [JsonPropertyName]s; the policy only backs them up. Dictionary keys
+        // (configuration, timings, counts) are written as given.
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         // Keep class names and paths readable (no \uXXXX for non-ASCII); the file is not embedded in HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
