@@ -9,5 +9,7 @@ internal static class CommandRegistry
     {
         yield return FeaturesCommand.Create();
         yield return AudioCommand.Create();
+        yield return CorpusCommand.Create();
+        yield return BaselineCommand.Create();
     }
 }
