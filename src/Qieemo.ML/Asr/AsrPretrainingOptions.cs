@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Qieemo.ML.Features;
 using Qieemo.ML.Models;
+using Qieemo.ML.Training;
 
 namespace Qieemo.ML.Asr;
 
@@ -94,6 +95,9 @@ public sealed class AsrPretrainingOptions
 
     /// <summary>Held-out data (Path + Text) scored after every epoch: loss and CER/WER by CTC greedy decoding.</summary>
     public IDataView? ValidationData { get; set; }
+
+    /// <summary>Receives progress reports (stage, epoch, step, running loss, learning rate, ETA, messages such as "resuming from epoch 2").</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
 
     /// <summary>Receives one line per finished epoch (also written in the checkpoint manifest).</summary>
     public IProgress<AsrEpochReport>? EpochProgress { get; set; }
