@@ -224,7 +224,18 @@ internal sealed class AsrTrainingLoop
         var items = new Item[rows.Count];
         int done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _o.Threads > 0 ? _o.Threads : Environment.ProcessorCount };
-        Parallel.For(0, rows.Count, parallel, i =>
+        try
+        {
+            ExtractAll();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Surface the file's own error (FileNotFoundException, InvalidDataException naming it), not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return items.ToList();
+
+        void ExtractAll() => Parallel.For(0, rows.Count, parallel, i =>
         {
             var (path, text) = rows[i];
             // One generator per utterance, seeded by its index: the same features whatever the thread schedule.
@@ -236,7 +247,6 @@ internal sealed class AsrTrainingLoop
             if (n % 50 == 0 || n == rows.Count)
                 Report(TrainingStage.Preparing, 0, n, rows.Count, double.NaN, 0, $"{what} features {n}/{rows.Count}");
         });
-        return items.ToList();
     }
 
     private static AsrEpochReport FromRecord(EpochRecord r)
