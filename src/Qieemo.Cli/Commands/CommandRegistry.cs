@@ -11,5 +11,9 @@ internal static class CommandRegistry
         yield return AudioCommand.Create();
         yield return CorpusCommand.Create();
         yield return BaselineCommand.Create();
+        yield return PretrainCommand.Create();
+        yield return TranscribeCommand.Create();
+        yield return ImportWeNetCommand.Create();
+        yield return EncodeCommand.Create();
     }
 }
