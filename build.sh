@@ -16,7 +16,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 need_tools() {
   # espeak-ng, sox and flac make the synthetic corpora and the audio reference files.
   local missing=()
-  for t in espeak-ng sox flac; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+  for t in espeak-ng sox flac chromium; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "Installing ${missing[*]} with apt-get..."
