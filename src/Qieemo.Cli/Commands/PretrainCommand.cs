@@ -1,3 +1,4 @@
+using Qieemo.ML;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
@@ -68,7 +69,7 @@ internal static class PretrainCommand
                 CheckpointDirectory = Path.Combine(outDir, "checkpoints"), Decoding = mode,
                 MaxTrainingTime = p.GetValue(maxMinutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 ValidationData = devSpec is null ? null : ml.Data.LoadLibriSpeech(devSpec),
-                EpochProgress = new SyncProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),
+                EpochProgress = new SynchronousProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),
             };
             string modelPath = Path.Combine(outDir, "model.zip");
             var asr = TrainWithDisplay(ml, options, train);
@@ -97,7 +98,7 @@ internal static class PretrainCommand
         {
             string? lastMessage = null;
             long lastDecile = -1;
-            options.Progress = new SyncProgress<TrainingProgress>(x =>
+            options.Progress = new SynchronousProgress<TrainingProgress>(x =>
             {
                 if (x.Stage == TrainingStage.Training && x.Message is null)
                 {
@@ -122,7 +123,7 @@ internal static class PretrainCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask("preparing");
-                options.Progress = new SyncProgress<TrainingProgress>(x =>
+                options.Progress = new SynchronousProgress<TrainingProgress>(x =>
                 {
                     if (x.Stage == TrainingStage.Training && x.Message is null)
                     {
@@ -146,12 +147,3 @@ internal static class PretrainCommand
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that calls its handler synchronously on the reporting thread (serialised).</summary>
-internal sealed class SyncProgress<T>(Action<T> handler) : IProgress<T>
-{
-    private readonly object _gate = new();
-
-    public void Report(T value)
-    {
-        lock (_gate) handler(value);
-    }
-}

@@ -142,7 +142,7 @@ public static class QieemoExperiment
             new SessionCrossValidationOptions
             {
                 DevFraction = options.DevFraction, Seed = options.Seed,
-                Progress = new Progress<FoldProgress>(p =>
+                Progress = new SynchronousProgress<FoldProgress>(p =>
                 {
                     log?.Report($"{name}: fold {p.FoldIndex + 1}/{p.FoldCount} (test {p.TestSession}) {p.Stage.ToString().ToLowerInvariant()}" +
                         (p.Metrics != null ? $": WA {p.Metrics.WeightedAccuracy:P1}, UA {p.Metrics.UnweightedAccuracy:P1}, WF1 {p.Metrics.WeightedF1:P1}" : ""));

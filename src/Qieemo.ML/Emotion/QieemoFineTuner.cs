@@ -133,7 +133,12 @@ public static class QieemoFineTuner
             new WarmupDecaySchedule(DecayShape.Cosine, Math.Min(options.WarmupSteps, Math.Max(1, totalSteps / 4)), totalSteps, 0.05));
         var collator = new BatchCollator(frameDim, device);
         using var classWeights = options.BalanceClasses ? ClassWeights(train.Labels, classNames.Count, device) : null;
-        var selector = new ModelSelector(new ModelSelectorOptions { Goal = MetricGoal.Maximize, Patience = dev != null ? options.Patience : 0 });
+        // With a checkpoint folder the best weights live there too, so that a resumed run can still restore them.
+        var selector = new ModelSelector(new ModelSelectorOptions
+        {
+            Goal = MetricGoal.Maximize, Patience = dev != null ? options.Patience : 0,
+            BestWeightsPath = options.CheckpointDirectory != null ? Path.Combine(options.CheckpointDirectory, "best-dev.weights") : null,
+        });
         var checkpoints = options.CheckpointDirectory != null ? new CheckpointManager(new CheckpointOptions { Directory = options.CheckpointDirectory, KeepLast = 2 }) : null;
 
         var history = new List<QieemoEpoch>();

@@ -60,8 +60,14 @@ public sealed class QieemoTrainer : IEstimator<QieemoTransformer>
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
         var result = inputSchema.ToDictionary(c => c.Name);
-        result[_options.ScoreColumnName] = new SchemaShape.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        result[_options.PredictedLabelColumnName] = new SchemaShape.Column(_options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true);
+        var names = new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false);
+        var kind = new SchemaShape.Column(AnnotationUtils.Kinds.ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false);
+        var valueKind = new SchemaShape.Column(AnnotationUtils.Kinds.ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false);
+        var keyValues = new SchemaShape.Column(AnnotationUtils.Kinds.KeyValues, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false);
+        result[_options.ScoreColumnName] = new SchemaShape.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
+            new SchemaShape(new[] { names, kind, valueKind }));
+        result[_options.PredictedLabelColumnName] = new SchemaShape.Column(_options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true,
+            new SchemaShape(new[] { keyValues }));
         return new SchemaShape(result.Values);
     }
 
