@@ -13,7 +13,8 @@ final norm); parameter names equal WeNet's, so the state_dict that the C# side e
                             eval CTC loss, then times warmup + steps Adam steps (config.json) and prints
                             the median.
   infer DIR --threads N     DIR is what `Qieemo.Benchmarks inference --out DIR` wrote: checks the encoder
-                            output likewise, then times the eval-mode encoder forward on the same features.
+  [--wave F32]              output likewise, then times the eval-mode encoder forward on the same features
+                            (and, with --wave, torchaudio's Kaldi fbank of the same samples).
 
 Debian's python3-torch is linked against libblas.so.3, which is the slow reference BLAS unless OpenBLAS
 is selected; the .sh scripts put /usr/lib/x86_64-linux-gnu/openblas-pthread first in LD_LIBRARY_PATH.
@@ -33,6 +34,7 @@ parser.add_argument("dir")
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--runs", type=int, default=7, help="infer: timed runs")
 parser.add_argument("--tolerance", type=float, default=1e-3)
+parser.add_argument("--wave", help="infer: raw float32 16 kHz samples; also time torchaudio's Kaldi fbank on them")
 args = parser.parse_args()
 # OpenBLAS reads its thread count when it is loaded (with torch): match torch's intra-op threads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
@@ -413,6 +415,19 @@ def infer(d, threads, tolerance, runs):
             dt = time.perf_counter() - t0
             if i >= 2:
                 times.append(dt)
+    if args.wave:
+        import torchaudio.compliance.kaldi as kaldi
+        w = torch.from_numpy(np.fromfile(args.wave, dtype="<f4").copy())[None]
+        ftimes = []
+        for i in range(2 + runs):
+            t0 = time.perf_counter()
+            f = kaldi.fbank(w * 32768, num_mel_bins=80, frame_length=25, frame_shift=10, dither=0.0,
+                            energy_floor=0.0, sample_frequency=16000)
+            if i >= 2:
+                ftimes.append(time.perf_counter() - t0)
+        fdiff = (f - feats[0]).abs().max().item()
+        print(f"pytorch_fbank_frames: {f.shape[0]} (max|diff| vs ours {fdiff:.2e})")
+        print(f"pytorch_fbank_seconds_median: {median(ftimes):.4f}")
     print(f"pytorch_threads: {torch.get_num_threads()}")
     print("pytorch_encoder_seconds: " + " ".join(f"{x:.4f}" for x in times))
     print(f"pytorch_encoder_seconds_median: {median(times):.4f}")
