@@ -98,13 +98,17 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         var times = new List<double>();
         var cpuTimes = new List<double>();
         var losses = new List<float>();
+        var phaseTimes = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
+        var phases = new double[3];
         using var process = Process.GetCurrentProcess();
+        long faults0 = 0;
         for (int i = 0; i < warmup + steps; i++)
         {
+            if (i == warmup) faults0 = MinorFaults();
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            float loss = Step(encoder, head, optimizer, feats, lengths, targets, targetLengths);
+            float loss = Step(encoder, head, optimizer, feats, lengths, targets, targetLengths, phases);
             sw.Stop();
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpu0;
@@ -113,9 +117,13 @@ public sealed class EncoderTrainBenchmark : IBenchmark
             {
                 times.Add(sw.Elapsed.TotalSeconds);
                 cpuTimes.Add(cpu.TotalSeconds);
+                for (int k = 0; k < 3; k++) phaseTimes[k].Add(phases[k]);
+                phaseTimes[3].Add(sw.Elapsed.TotalSeconds - phases.Sum());          // disposing the step's tensors
             }
         }
+        double faultsPerStep = (MinorFaults() - faults0) / (double)steps;
         double median = Median(times), cpuMedian = Median(cpuTimes);
+        var (gflops, smallOp) = Micro();
         // The PyTorch side compares its losses with these when every dropout rate is 0.
         File.WriteAllText(Path.Combine(outDir, "ours_losses.json"), JsonSerializer.Serialize(losses));
 
@@ -129,6 +137,11 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         Console.WriteLine($"ours_step_seconds: {string.Join(" ", times.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}");
         Console.WriteLine($"ours_step_seconds_median: {median.ToString("F4", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"ours_step_cpu_seconds_median: {cpuMedian.ToString("F4", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"ours_phase_medians: forward+loss {Median(phaseTimes[0]):F4} backward {Median(phaseTimes[1]):F4} " +
+                          $"adam {Median(phaseTimes[2]):F4} dispose {Median(phaseTimes[3]):F4}");
+        if (faultsPerStep >= 0) Console.WriteLine($"ours_minor_page_faults_per_step: {faultsPerStep:F0}");
+        Console.WriteLine($"ours_matmul512_gflops: {gflops:F1}");
+        Console.WriteLine($"ours_small_op_microseconds: {smallOp:F2}");
         return 0;
     }
 
@@ -139,16 +152,63 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         return s.Count % 2 == 1 ? s[s.Count / 2] : 0.5 * (s[s.Count / 2 - 1] + s[s.Count / 2]);
     }
 
+    /// <summary>One training step; phases[0..2] += seconds of forward + loss, backward, optimizer step.</summary>
     private static float Step(ConformerEncoder encoder, CtcHead head, optim.Optimizer optimizer,
-        Tensor feats, Tensor lengths, Tensor targets, Tensor targetLengths)
+        Tensor feats, Tensor lengths, Tensor targets, Tensor targetLengths, double[] phases)
     {
+        var sw = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
         using var o = encoder.call(feats, lengths);
         var loss = head.Loss(o.Output, o.OutputLengths, targets, targetLengths);
+        float value = loss.item<float>();
+        double t1 = sw.Elapsed.TotalSeconds;
         loss.backward();
+        double t2 = sw.Elapsed.TotalSeconds;
         optimizer.step();
-        return loss.item<float>();
+        double t3 = sw.Elapsed.TotalSeconds;
+        phases[0] = t1;
+        phases[1] = t2 - t1;
+        phases[2] = t3 - t2;
+        return value;
+    }
+
+    /// <summary>Minor page faults of this process so far (Linux /proc/self/stat), or -1 elsewhere.</summary>
+    private static long MinorFaults()
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/self/stat");
+            // Fields after the parenthesised command name: state is field 3, minflt field 10.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// Framework overheads for the profile lines: float32 matmul speed (512 x 512) and the wall time of one
+    /// tiny op (a + b on 16 elements, result disposed), i.e. the fixed cost every operation pays.
+    /// </summary>
+    private static (double Gflops, double SmallOpMicroseconds) Micro()
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(512, 512);
+        var b = randn(512, 512);
+        for (int i = 0; i < 2; i++) matmul(a, b).Dispose();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 10; i++) matmul(a, b).Dispose();
+        double gflops = 2.0 * 512 * 512 * 512 / (sw.Elapsed.TotalSeconds / 10) / 1e9;
+        var x = randn(16);
+        var y = randn(16);
+        for (int i = 0; i < 1000; i++) (x + y).Dispose();
+        sw.Restart();
+        const int n = 20000;
+        for (int i = 0; i < n; i++) (x + y).Dispose();
+        return (gflops, sw.Elapsed.TotalSeconds / n * 1e6);
     }
 
     private sealed record Batch(Tensor Feats, Tensor Lengths, Tensor Targets, Tensor TargetLengths);

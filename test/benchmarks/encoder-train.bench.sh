@@ -3,6 +3,9 @@
 # plain-PyTorch re-implementation (test/reference/bench_encoder_torch.py, Debian python3-torch + OpenBLAS) that
 # loads the same weights and batch. Same loss (CTC, sum / B), Adam lr 1e-3, 3 warm-up + 10 timed steps, same
 # thread count (1, then 2). Goal: median step time ours / PyTorch <= 0.6.
+# Besides wall time, both sides print the median step CPU time (steadier on a loaded machine), the phase split
+# (forward + loss / backward / Adam), minor page faults per step, matmul GFLOP/s and the cost of one tiny op: the
+# profile lines for finding where one side loses.
 # Env (from test/benchmarks/run.sh): BENCH = command running Qieemo.Benchmarks, PY = python with torch.
 # Optional: ENCODER_BENCH_PRESET (small), ENCODER_BENCH_THREADS ("1 2"), ENCODER_BENCH_ARGS (extra encoder-train args,
 # e.g. "--batch 8 --frames 800").

@@ -24,6 +24,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -369,26 +370,46 @@ def train(d, threads, tolerance):
     ctc_lo.train()
     params = list(model.parameters()) + list(ctc_lo.parameters())
     opt = torch.optim.Adam(params, lr=cfg["lr"])
-    times, cpu_times, losses = [], [], []
+    times, cpu_times, losses, phases = [], [], [], [[], [], []]
+    faults0 = 0
     for i in range(cfg["warmup"] + cfg["steps"]):
+        if i == cfg["warmup"]:
+            faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         c0, t0 = time.process_time(), time.perf_counter()
         opt.zero_grad()
         out, out_lengths, _ = model(feats, lengths)
         loss = ctc_loss(ctc_lo, out, out_lengths, targets, target_lengths, cfg["blank"])
-        loss.backward()
-        opt.step()
         value = loss.item()
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        del out, out_lengths, loss
         dt, dc = time.perf_counter() - t0, time.process_time() - c0
         losses.append(value)
         if i >= cfg["warmup"]:
             times.append(dt)
             cpu_times.append(dc)
+            for k, v in enumerate((t1 - t0, t2 - t1, t3 - t2)):
+                phases[k].append(v)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0) / cfg["steps"]
     print(f"pytorch_parameters: {sum(p.numel() for p in params)}")
     print(f"pytorch_threads: {torch.get_num_threads()}")
     print("pytorch_losses: " + " ".join(f"{x:.5f}" for x in losses))
     print("pytorch_step_seconds: " + " ".join(f"{x:.4f}" for x in times))
     print(f"pytorch_step_seconds_median: {median(times):.4f}")
     print(f"pytorch_step_cpu_seconds_median: {median(cpu_times):.4f}")
+    print(f"pytorch_phase_medians: forward+loss {median(phases[0]):.4f} backward {median(phases[1]):.4f} "
+          f"adam {median(phases[2]):.4f}")
+    print(f"pytorch_minor_page_faults_per_step: {faults:.0f}")
+    x, y = torch.randn(16), torch.randn(16)
+    for _ in range(1000):
+        x + y
+    t0 = time.perf_counter()
+    for _ in range(20000):
+        x + y
+    print(f"pytorch_small_op_microseconds: {(time.perf_counter() - t0) / 20000 * 1e6:.2f}")
     # Without dropout both sides train deterministically: the losses must agree step by step.
     enc = cfg["encoder"]
     ours_path = os.path.join(d, "ours_losses.json")
