@@ -121,7 +121,7 @@ public sealed class EncoderTrainBenchmark : IBenchmark
                 phaseTimes[3].Add(sw.Elapsed.TotalSeconds - phases.Sum());          // disposing the step's tensors
             }
         }
-        double faultsPerStep = (MinorFaults() - faults0) / (double)steps;
+        double faultsPerStep = faults0 < 0 ? -1 : (MinorFaults() - faults0) / (double)steps;
         double median = Median(times), cpuMedian = Median(cpuTimes);
         var (gflops, smallOp) = Micro();
         // The PyTorch side compares its losses with these when every dropout rate is 0.
@@ -137,11 +137,11 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         Console.WriteLine($"ours_step_seconds: {string.Join(" ", times.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}");
         Console.WriteLine($"ours_step_seconds_median: {median.ToString("F4", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"ours_step_cpu_seconds_median: {cpuMedian.ToString("F4", CultureInfo.InvariantCulture)}");
-        Console.WriteLine($"ours_phase_medians: forward+loss {Median(phaseTimes[0]):F4} backward {Median(phaseTimes[1]):F4} " +
-                          $"adam {Median(phaseTimes[2]):F4} dispose {Median(phaseTimes[3]):F4}");
-        if (faultsPerStep >= 0) Console.WriteLine($"ours_minor_page_faults_per_step: {faultsPerStep:F0}");
-        Console.WriteLine($"ours_matmul512_gflops: {gflops:F1}");
-        Console.WriteLine($"ours_small_op_microseconds: {smallOp:F2}");
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"ours_phase_medians: forward+loss {Median(phaseTimes[0]):F4} backward {Median(phaseTimes[1]):F4} adam {Median(phaseTimes[2]):F4} dispose {Median(phaseTimes[3]):F4}"));
+        if (faultsPerStep >= 0) Console.WriteLine(string.Create(inv, $"ours_minor_page_faults_per_step: {faultsPerStep:F0}"));
+        Console.WriteLine(string.Create(inv, $"ours_matmul512_gflops: {gflops:F1}"));
+        Console.WriteLine(string.Create(inv, $"ours_small_op_microseconds: {smallOp:F2}"));
         return 0;
     }
 

@@ -100,7 +100,7 @@ public sealed class InferenceBenchmark : IBenchmark
 
         double total = EncoderTrainBenchmark.Median(totalTimes);
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-        Console.WriteLine($"inference_model: {preset} encoder ({encoder.ParameterCount()} parameters) + EmotionHead ({head.parameters().Sum(p => p.numel())} parameters, {classes} classes)");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inference_model: {preset} encoder ({encoder.ParameterCount()} parameters) + EmotionHead ({head.parameters().Sum(p => p.numel())} parameters, {classes} classes)"));
         Console.WriteLine($"inference_audio_seconds: {audioSeconds.ToString("F3", CultureInfo.InvariantCulture)} ({samples} samples, {frames} fbank frames, {(input == "" ? "synthetic" : input)})");
         Console.WriteLine($"inference_threads: {torch.get_num_threads()}");
         Console.WriteLine($"inference_runs: {runs} after {warmup} warm-up");
