@@ -40,7 +40,7 @@ public sealed class QieemoTrainer : IEstimator<QieemoTransformer>
     public QieemoTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         _host.CheckValue(trainData, nameof(trainData));
-        var (classNames, keyed) = ClassNames(trainData.Schema, validationData?.Schema);
+        var (classNames, keyed) = ClassNames(trainData);
         int frameDim = trainData.Schema.GetColumnOrNull(_options.FeatureColumnName)?.GetFrameDim() ?? _options.FrameDim;
         var train = Read(trainData, classNames, keyed, frameDim);
         LabeledUtterances? dev = validationData != null ? Read(validationData, classNames, keyed, frameDim) : null;
@@ -71,24 +71,33 @@ public sealed class QieemoTrainer : IEstimator<QieemoTransformer>
         return new SchemaShape(result.Values);
     }
 
-    /// <summary>Class names: the label key's values, or the sorted distinct texts of train (and dev) data.</summary>
-    private (string[] Names, bool Keyed) ClassNames(DataViewSchema train, DataViewSchema? dev)
+    /// <summary>Class names: the label key's values, or the sorted distinct texts of the training data.</summary>
+    private (string[] Names, bool Keyed) ClassNames(IDataView train)
     {
-        var column = train.GetColumnOrNull(_options.LabelColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(train), "label", _options.LabelColumnName);
+        var column = train.Schema.GetColumnOrNull(_options.LabelColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(train), "label", _options.LabelColumnName);
         if (column.Type is KeyDataViewType key)
         {
-            VBuffer<ReadOnlyMemory<char>> values = default;
             if (column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues) == null)
                 return (Enumerable.Range(1, (int)key.Count).Select(i => i.ToString()).ToArray(), true);
+            VBuffer<ReadOnlyMemory<char>> values = default;
             column.GetKeyValues(ref values);
             return (values.DenseValues().Select(v => v.ToString()).ToArray(), true);
         }
         if (column.Type is not TextDataViewType)
             throw _host.Except($"Label column '{column.Name}' must be key-typed (MapValueToKey) or text, not {column.Type}.");
-        return (null!, false);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        using var cursor = train.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+        ReadOnlyMemory<char> text = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref text);
+            if (!text.IsEmpty) names.Add(text.ToString());
+        }
+        return (names.ToArray(), false);
     }
 
-    private LabeledUtterances Read(IDataView data, string[]? classNames, bool keyed, int frameDim)
+    private LabeledUtterances Read(IDataView data, string[] classNames, bool keyed, int frameDim)
     {
         var features = data.Schema.GetColumnOrNull(_options.FeatureColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(data), "feature", _options.FeatureColumnName);
         var label = data.Schema.GetColumnOrNull(_options.LabelColumnName) ?? throw _host.ExceptSchemaMismatch(nameof(data), "label", _options.LabelColumnName);
@@ -124,18 +133,12 @@ public sealed class QieemoTrainer : IEstimator<QieemoTransformer>
             }
             row++;
         }
-        if (!keyed)
+        foreach (var t in texts)
         {
-            _textClasses ??= texts.Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
-            foreach (var t in texts)
-            {
-                int index = Array.IndexOf(_textClasses, t);
-                if (index < 0) throw _host.Except($"Label '{t}' of the validation data does not occur in the training data.");
-                labels.Add(index);
-            }
+            int index = Array.IndexOf(classNames, t);
+            if (index < 0) throw _host.Except($"Label '{t}' of the validation data does not occur in the training data.");
+            labels.Add(index);
         }
         return new LabeledUtterances(utterances, labels);
     }
-
-    private string[]? _textClasses;
 }

@@ -173,6 +173,27 @@ public sealed class QieemoTrainerTests
     }
 
     [TestMethod]
+    public void CrossvalWritesTheReportContract()
+    {
+        string dir = TestSupport.TempDir();
+        var r = CliRunner.Run("crossval", "--corpus", $"iemocap:{_corpus}", "--epochs", "1", "--threads", "1", "--preset", "tiny", "--out", dir);
+        Assert.AreEqual(0, r.ExitCode, r.Stderr);
+        foreach (var f in new[] { "report.html", "report.md", "report.json" }) Assert.IsTrue(File.Exists(Path.Combine(dir, f)), f);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "report.json")));
+        var root = json.RootElement;
+        var folds = root.GetProperty("folds").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { "Session1", "Session2", "Session3", "Session4", "Session5" }, folds.Select(f => f.GetProperty("test_session").GetString()).ToArray());
+        foreach (var part in folds.Append(root.GetProperty("mean")).Append(root.GetProperty("std")).Append(root.GetProperty("baseline").GetProperty("mean")))
+            foreach (var m in new[] { "wa", "ua", "wf1" })
+                Assert.IsTrue(part.GetProperty(m).GetDouble() is >= 0 and <= 1, $"{m} is a fraction");
+        Assert.AreEqual(folds.Average(f => f.GetProperty("wa").GetDouble()), root.GetProperty("mean").GetProperty("wa").GetDouble(), 1e-12);
+        var weights = root.GetProperty("block_weights").EnumerateArray().ToList();
+        Assert.AreEqual(5, weights.Count, "one row of learned block weights per fold");
+        foreach (var row in weights) Assert.AreEqual(1.0, row.EnumerateArray().Sum(w => w.GetDouble()), 1e-5);
+        StringAssert.Contains(r.Stdout, "RSS after each fold");
+    }
+
+    [TestMethod]
     public void CudaRequestedWithoutCudaIsAClearError()
     {
         TorchRuntime.EnsureLoaded();
