@@ -22,7 +22,7 @@ public sealed class PretrainResumeTests
         {
             "pretrain", "--corpus", "librispeech:" + Path.Combine(corpus, "train-clean-100"), "--preset", "tiny", "--epochs", "3",
             "--out", outDir, "--threads", "1", "--seed", "5", "--batch-frames", "1000", "--lr", "0.005", "--warmup", "5",
-            "--decoder-blocks", "1", "--average", "2", "--device", "cpu",
+            "--decoder-blocks", "1", "--average", "2", "--device", "cpu", "--no-stride",
         };
 
         // Interrupted run: SIGKILL the whole process tree as soon as the epoch-1 checkpoint exists.
