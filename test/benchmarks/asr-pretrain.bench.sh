@@ -16,7 +16,7 @@ UTTS=${ASR_BENCH_UTTERANCES:-1000}
 MINUTES=${ASR_BENCH_MINUTES:-30}
 PRESET=${ASR_BENCH_PRESET:-small}
 THREADS=${ASR_BENCH_THREADS:-2}
-EXTRA=${ASR_BENCH_ARGS:-"--batch-frames 8000 --lr 0.002 --warmup 100"}
+EXTRA=${ASR_BENCH_ARGS:-"--no-stride --batch-frames 8000 --lr 0.002 --warmup 100"}
 work=${ASR_BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 

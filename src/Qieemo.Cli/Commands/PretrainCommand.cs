@@ -37,11 +37,13 @@ internal static class PretrainCommand
         var average = new Option<int>("--average") { Description = "Average the last N epoch checkpoints at the end.", DefaultValueFactory = _ => d.AverageLastN };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Time budget: stop after the epoch during which it runs out (then save and average)." };
         var decoderBlocks = new Option<int>("--decoder-blocks") { Description = "Attention decoder blocks.", DefaultValueFactory = _ => d.DecoderBlocks };
+        var inputLayer = new Option<string?>("--input-layer") { Description = "Override the preset's front end: conv2d (4x) or conv2d2 (2x)." };
+        var noStride = new Option<bool>("--no-stride") { Description = "Drop the efficient conformer's stride layers (output frame rate = front end's)." };
         var noSpecAug = new Option<bool>("--no-spec-augment") { Description = "Train without SpecAugment." };
         var decoding = new Option<string>("--decoding") { Description = "Decoding of the saved model: ctc_greedy or attention_rescoring.", DefaultValueFactory = _ => "ctc_greedy" };
 
         var command = new Command("pretrain", "Stage-1 ASR pretraining of a conformer encoder (CTC + attention) on a LibriSpeech-layout corpus.");
-        foreach (var o in new Option[] { corpus, dev, preset, epochs, output, device, threads, seed, batchFrames, batchSize, lr, warmup, accum, average, maxMinutes, decoderBlocks, noSpecAug, decoding })
+        foreach (var o in new Option[] { corpus, dev, preset, epochs, output, device, threads, seed, batchFrames, batchSize, lr, warmup, accum, average, maxMinutes, decoderBlocks, inputLayer, noStride, noSpecAug, decoding })
             command.Options.Add(o);
         command.SetHandler(p =>
         {
@@ -67,6 +69,7 @@ internal static class PretrainCommand
                 LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup), AccumGrad = p.GetValue(accum),
                 AverageLastN = p.GetValue(average), DecoderBlocks = p.GetValue(decoderBlocks), UseSpecAugment = !p.GetValue(noSpecAug),
                 CheckpointDirectory = Path.Combine(outDir, "checkpoints"), Decoding = mode,
+                InputLayer = p.GetValue(inputLayer), RemoveStrideLayers = p.GetValue(noStride),
                 MaxTrainingTime = p.GetValue(maxMinutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 ValidationData = devSpec is null ? null : ml.Data.LoadLibriSpeech(devSpec),
                 EpochProgress = new SynchronousProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),

@@ -27,6 +27,21 @@ public sealed class AsrPretrainingOptions
     /// <summary>An explicit encoder configuration (overrides <see cref="Preset"/>).</summary>
     public EncoderConfig? EncoderConfig { get; set; }
 
+    /// <summary>
+    /// Overrides the preset's front end: <c>conv2d</c> (4× subsampling) or <c>conv2d2</c> (2×); null keeps the preset's.
+    /// </summary>
+    public string? InputLayer { get; set; }
+
+    /// <summary>
+    /// Drops the efficient conformer's stride layers (keeps grouped attention), so the output frame rate is the front end's
+    /// (40 ms with conv2d). English characters come at ~15–17 per second, which CTC cannot align at the 80 ms frames of the
+    /// small/tiny presets (conv2d 4× and one stride-2 layer): the trainer refuses such data and suggests this or <see cref="InputLayer"/>.
+    /// </summary>
+    public bool RemoveStrideLayers { get; set; }
+
+    /// <summary>Largest fraction of training utterances allowed to be too long for CTC at the encoder's frame rate (they add no CTC loss).</summary>
+    public double MaxCtcInfeasibleFraction { get; set; } = 0.05;
+
     /// <summary>Decoder blocks (WeNet decoder_conf.num_blocks).</summary>
     public int DecoderBlocks { get; set; } = 2;
 
@@ -129,7 +144,18 @@ public sealed class AsrPretrainingOptions
     }
 
     /// <summary>The encoder configuration these options select.</summary>
-    public EncoderConfig ResolveEncoderConfig() => (EncoderConfig ?? Models.EncoderConfig.Preset(Preset)).Clone();
+    public EncoderConfig ResolveEncoderConfig()
+    {
+        var c = (EncoderConfig ?? Models.EncoderConfig.Preset(Preset)).Clone();
+        if (InputLayer is not null) c.InputLayer = InputLayer;
+        if (RemoveStrideLayers)
+        {
+            c.StrideLayerIdx = Array.Empty<int>();
+            c.Stride = Array.Empty<int>();
+        }
+        c.Validate();
+        return c;
+    }
 }
 
 /// <summary>Metrics of one finished epoch.</summary>

@@ -50,6 +50,7 @@ internal sealed class AsrTrainingLoop
         var extractor = new AsrFeatureExtractor(dim, _o.Dither);
         var train = Extract(extractor, _train, dither: true, "training");
         var dev = _dev is null ? null : Extract(extractor, _dev, dither: false, "validation");
+        CheckCtcFeasibility(encoderConfig, train);
         var cmvnAcc = new CmvnAccumulator();
         foreach (var item in train) cmvnAcc.Add(item.Features.Features.AsSpan(0, item.Features.Frames * dim), dim);
         var cmvn = cmvnAcc.Build();
@@ -125,7 +126,7 @@ internal sealed class AsrTrainingLoop
                     var toks = indices.Select(i => train[i].Tokens).ToList();
                     using var batch = collator.CollateWithTokens(utts, toks, Enumerable.Range(0, utts.Count).ToList());
                     using var loss = model.ComputeLoss(batch.Features, batch.Lengths, batch.Targets!, batch.TargetLengths!);
-                    batchLoss = loss.Loss.item<float>();
+                    batchLoss = loss.Loss.to_type(ScalarType.Float64).item<double>();
                     accumulator.Backward(loss.Loss);
                 }
                 if (double.IsFinite(batchLoss)) { lossSum += batchLoss * indices.Length; lossCount += indices.Length; }
@@ -186,6 +187,41 @@ internal sealed class AsrTrainingLoop
         return model;
     }
 
+    /// <summary>
+    /// Encoder output frames for <paramref name="frames"/> input frames encoded alone: conv2d ((T−1)/2−1)/2, conv2d2 (T−1)/2,
+    /// then ⌈T/s⌉ per stride layer (a lower bound in a padded batch, where WeNet's conv2d2 mask may keep one frame more).
+    /// </summary>
+    internal static int OutputFrames(Models.EncoderConfig c, int frames)
+    {
+        int t = c.InputLayer == "conv2d2" ? (frames - 1) / 2 : ((frames - 1) / 2 - 1) / 2;
+        foreach (int s in c.Stride) t = (t + s - 1) / s;
+        return t;
+    }
+
+    /// <summary>Frames CTC needs for a label sequence: one per token plus a blank between equal neighbours.</summary>
+    internal static int CtcMinimumFrames(int[] tokens)
+    {
+        int n = tokens.Length;
+        for (int i = 1; i < tokens.Length; i++) if (tokens[i] == tokens[i - 1]) n++;
+        return n;
+    }
+
+    // CTC with zero_infinity silently gives no gradient for an utterance whose tokens do not fit its frames: refuse data
+    // where that happens often, instead of training a CTC head that never learns.
+    private void CheckCtcFeasibility(Models.EncoderConfig c, List<Item> train)
+    {
+        int bad = train.Count(t => OutputFrames(c, t.Features.Frames) < CtcMinimumFrames(t.Tokens));
+        if (bad == 0) return;
+        double fraction = bad / (double)train.Count;
+        int sub = (c.InputLayer == "conv2d2" ? 2 : 4) * c.Stride.Aggregate(1, (a, s) => a * s);
+        double tokensPerSecond = train.Sum(t => CtcMinimumFrames(t.Tokens)) / (train.Sum(t => (double)t.Features.Frames) / 100.0);
+        string msg = FormattableString.Invariant(
+            $"{bad} of {train.Count} training utterances ({fraction:P0}) have more characters than encoder frames: the encoder subsamples {sub}x ({sub * 10} ms per frame) but the transcripts need {tokensPerSecond:F1} tokens per second, so CTC cannot align them");
+        if (fraction > _o.MaxCtcInfeasibleFraction)
+            throw new InvalidOperationException(msg + "; use a front end with less subsampling (InputLayer conv2d2 / --input-layer conv2d2) or drop the stride layers (RemoveStrideLayers / --no-stride)");
+        Report(TrainingStage.Preparing, 0, 0, 0, double.NaN, 0, "warning: " + msg + " (they add attention loss only)");
+    }
+
     private static FeatureUtterance Augment(FeatureUtterance u, SpecAugment? aug, Random rng, int dim)
     {
         if (aug is null) return u;
@@ -209,7 +245,7 @@ internal sealed class AsrTrainingLoop
             using var batch = collator.CollateWithTokens(dev.Select(d => d.Features).ToList(), dev.Select(d => d.Tokens).ToList(), indices);
             using (var loss = model.ComputeLoss(batch.Features, batch.Lengths, batch.Targets!, batch.TargetLengths!))
             {
-                double l = loss.Loss.item<float>();
+                double l = loss.Loss.to_type(ScalarType.Float64).item<double>();
                 if (double.IsFinite(l)) { lossSum += l * indices.Length; count += indices.Length; }
             }
             var hyps = model.Decode(batch.Features, batch.Lengths, AsrDecodingMode.CtcGreedy);
