@@ -65,8 +65,18 @@ case "$cmd" in
     nfailed=$(echo "$nline" | sed -n 's/.* \([0-9]*\) failed/\1/p')
     # A run that died before its summary line counts as one failure.
     [ -z "$nline" ] && [ "$nrc" -ne 0 ] && nfailed=1
-    echo "$(( ${passed:-0} + ${npassed:-0} )) passed, $(( ${failed:-0} + ${nfailed:-0} )) failed"
+    # The commands shown in README.md and docs/ (test/docs/check-commands.sh prints "docs: N passed, N failed").
+    set +e
+    bash test/docs/check-commands.sh | tee artifacts/docs.log
+    drc=${PIPESTATUS[0]}
+    set -e
+    dline=$(grep -o 'docs: [0-9]* passed, [0-9]* failed' artifacts/docs.log | tail -n1 || true)
+    dpassed=$(echo "$dline" | sed -n 's/docs: \([0-9]*\) passed.*/\1/p')
+    dfailed=$(echo "$dline" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+    [ -z "$dline" ] && [ "$drc" -ne 0 ] && dfailed=1
+    echo "$(( ${passed:-0} + ${npassed:-0} + ${dpassed:-0} )) passed, $(( ${failed:-0} + ${nfailed:-0} + ${dfailed:-0} )) failed"
     [ "$rc" -eq 0 ] && rc=$nrc
+    [ "$rc" -eq 0 ] && rc=$drc
     exit $rc ;;
   notebooks) need_tools; build; bash test/notebooks/run.sh "$@" ;;
   demo) need_tools; build; cli demo "$@" ;;
