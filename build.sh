@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Qieemo.ML build entry point.  Usage: ./build.sh [build|test|demo|bench|notebooks|clean] [args...]
 #   build      restore and build everything (Release)
-#   test       build, then run every test; prints "N passed, N failed"
+#   test       build, then run every test and the notebooks; prints "N passed, N failed"
 #   demo       run the main job (`qieemo demo`) on the built-in synthetic corpus
 #   bench      run the benchmarks against their reference implementations
+#   notebooks  run the notebooks under notebooks/ headlessly (dotnet-repl); executed copies in artifacts/notebooks/
 #   qieemo     run the CLI with the remaining arguments
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,7 +17,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 need_tools() {
   # espeak-ng, sox and flac make the synthetic corpora and the audio reference files.
   local missing=()
-  for t in espeak-ng sox flac; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+  for t in espeak-ng sox flac chromium; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "Installing ${missing[*]} with apt-get..."
@@ -49,15 +50,28 @@ case "$cmd" in
     rc=$?
     set -e
     trx=$(ls artifacts/test-results/*.trx 2>/dev/null | head -n1 || true)
+    passed=0 failed=0
     if [ -n "$trx" ]; then
       passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -n1 | tr -dc 0-9)
       failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -n1 | tr -dc 0-9)
-      echo "${passed:-0} passed, ${failed:-0} failed"
     fi
+    # Each notebook counts as one test (test/notebooks/run.sh prints "notebooks: N passed, N failed").
+    set +e
+    bash test/notebooks/run.sh | tee artifacts/notebooks.log
+    nrc=${PIPESTATUS[0]}
+    set -e
+    nline=$(grep -o 'notebooks: [0-9]* passed, [0-9]* failed' artifacts/notebooks.log | tail -n1 || true)
+    npassed=$(echo "$nline" | sed -n 's/notebooks: \([0-9]*\) passed.*/\1/p')
+    nfailed=$(echo "$nline" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+    # A run that died before its summary line counts as one failure.
+    [ -z "$nline" ] && [ "$nrc" -ne 0 ] && nfailed=1
+    echo "$(( ${passed:-0} + ${npassed:-0} )) passed, $(( ${failed:-0} + ${nfailed:-0} )) failed"
+    [ "$rc" -eq 0 ] && rc=$nrc
     exit $rc ;;
+  notebooks) need_tools; build; bash test/notebooks/run.sh "$@" ;;
   demo) need_tools; build; cli demo "$@" ;;
   bench) need_tools; build; bash test/benchmarks/run.sh "$@" ;;
   qieemo) cli "$@" ;;
   clean) rm -rf artifacts; find src test -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + ;;
-  *) echo "unknown command '$cmd' (build|test|demo|bench|qieemo|clean)" >&2; exit 2 ;;
+  *) echo "unknown command '$cmd' (build|test|demo|bench|notebooks|qieemo|clean)" >&2; exit 2 ;;
 esac

@@ -47,4 +47,41 @@ internal static class ProgressDisplay
     }
 
     public static void Info(string message) => Console.Error.WriteLine(message);
+
+    /// <summary>
+    /// Runs a training job with a bar for the current run (epoch, step, loss, ETA) and log lines
+    /// above it; plain lines on stderr when it is redirected.
+    /// </summary>
+    public static T RunTraining<T>(string title, Func<IProgress<Qieemo.ML.Training.TrainingProgress>, IProgress<string>, T> work)
+    {
+        if (!Interactive)
+        {
+            var log = new Qieemo.ML.SynchronousProgress<string>(line => Console.Error.WriteLine(line));
+            var training = new Qieemo.ML.SynchronousProgress<Qieemo.ML.Training.TrainingProgress>(p =>
+            {
+                if (p.Stage == Qieemo.ML.Training.TrainingStage.Checkpointing)
+                    Console.Error.WriteLine($"  epoch {p.Epoch}/{p.Epochs}: train loss {p.Loss:F4}{(p.Message != null ? ", " + p.Message : "")} [{p.Elapsed:mm\\:ss}]");
+            });
+            return work(training, log);
+        }
+        T result = default!;
+        Err.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title));
+                var log = new Qieemo.ML.SynchronousProgress<string>(line => Err.MarkupLine(Markup.Escape(line)));
+                var training = new Qieemo.ML.SynchronousProgress<Qieemo.ML.Training.TrainingProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, (double)p.Epochs * Math.Max(1, p.StepsPerEpoch));
+                    task.Value = Math.Min(task.MaxValue, (double)(p.Epoch - 1) * p.StepsPerEpoch + p.Step);
+                    task.Description = Markup.Escape($"{title} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:F3}");
+                    if (p.Stage == Qieemo.ML.Training.TrainingStage.Checkpointing)
+                        Err.MarkupLine(Markup.Escape($"  epoch {p.Epoch}/{p.Epochs}: train loss {p.Loss:F4}{(p.Message != null ? ", " + p.Message : "")}"));
+                });
+                result = work(training, log);
+            });
+        return result;
+    }
 }

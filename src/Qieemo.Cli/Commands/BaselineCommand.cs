@@ -23,7 +23,7 @@ internal static class BaselineCommand
                 ClassicalBaseline.CrossValidate(ml, data, new ClassicalBaselineOptions
                 {
                     Seed = p.GetValue(seed),
-                    Progress = new Progress<FoldProgress>(f => report(f.FoldIndex + (f.Stage == FoldStage.Completed ? 1 : 0), f.FoldCount, $"{f.TestSession} {f.Stage}")),
+                    Progress = new Qieemo.ML.SynchronousProgress<FoldProgress>(f => report(f.FoldIndex + (f.Stage == FoldStage.Completed ? 1 : 0), f.FoldCount, $"{f.TestSession} {f.Stage}")),
                 }));
             if (p.GetValue(json)) { Console.WriteLine(result.ToJson()); return 0; }
             Console.WriteLine("fold        WA      UA      WF1");

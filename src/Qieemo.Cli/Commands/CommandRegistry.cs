@@ -15,5 +15,10 @@ internal static class CommandRegistry
         yield return TranscribeCommand.Create();
         yield return ImportWeNetCommand.Create();
         yield return EncodeCommand.Create();
+        yield return CrossvalCommand.Create();
+        yield return ProbeCommand.Create();
+        yield return TrainCommand.Create();
+        yield return PredictCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

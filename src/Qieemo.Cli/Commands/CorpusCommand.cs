@@ -36,7 +36,7 @@ internal static class CorpusCommand
             {
                 int n = p.GetValue(count) ?? SyntheticCorpusOptions.DefaultIemocapUtterances;
                 var result = ProgressDisplay.Run("synthesizing IEMOCAP", report =>
-                    SyntheticCorpus.GenerateIemocap(dir, n, s, new Progress<SynthesisProgress>(x => report(x.Done, x.Total, null))));
+                    SyntheticCorpus.GenerateIemocap(dir, n, s, new Qieemo.ML.SynchronousProgress<SynthesisProgress>(x => report(x.Done, x.Total, null))));
                 Console.WriteLine($"{result.Turns.Count} turns ({result.AudioSeconds / 60:F1} min of audio) in {result.Root}, {result.Elapsed.TotalSeconds:F0} s");
                 Console.WriteLine("labels: " + string.Join(", ", result.RawLabels.Select(kv => $"{kv.Key} {kv.Value}")));
             }
@@ -44,7 +44,7 @@ internal static class CorpusCommand
             {
                 int n = p.GetValue(count) ?? SyntheticCorpusOptions.DefaultLibriSpeechUtterances;
                 var result = ProgressDisplay.Run("synthesizing LibriSpeech", report =>
-                    SyntheticCorpus.GenerateLibriSpeech(dir, n, s, new Progress<SynthesisProgress>(x => report(x.Done, x.Total, null))));
+                    SyntheticCorpus.GenerateLibriSpeech(dir, n, s, new Qieemo.ML.SynchronousProgress<SynthesisProgress>(x => report(x.Done, x.Total, null))));
                 Console.WriteLine($"{result.Utterances.Count} utterances in {result.Root}: " + string.Join(", ", result.Subsets.Select(kv => $"{kv.Key} {kv.Value}")));
             }
             return 0;

@@ -1,3 +1,4 @@
+using Qieemo.ML;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
@@ -73,7 +74,7 @@ internal static class PretrainCommand
                 InputLayer = p.GetValue(inputLayer), RemoveStrideLayers = p.GetValue(noStride) ? true : p.GetValue(keepStride) ? false : null,
                 MaxTrainingTime = p.GetValue(maxMinutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 ValidationData = devSpec is null ? null : ml.Data.LoadLibriSpeech(devSpec),
-                EpochProgress = new SyncProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),
+                EpochProgress = new SynchronousProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),
             };
             string modelPath = Path.Combine(outDir, "model.zip");
             var asr = TrainWithDisplay(ml, options, train);
@@ -102,7 +103,7 @@ internal static class PretrainCommand
         {
             string? lastMessage = null;
             long lastDecile = -1;
-            options.Progress = new SyncProgress<TrainingProgress>(x =>
+            options.Progress = new SynchronousProgress<TrainingProgress>(x =>
             {
                 if (x.Stage == TrainingStage.Training && x.Message is null)
                 {
@@ -127,7 +128,7 @@ internal static class PretrainCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask("preparing");
-                options.Progress = new SyncProgress<TrainingProgress>(x =>
+                options.Progress = new SynchronousProgress<TrainingProgress>(x =>
                 {
                     if (x.Stage == TrainingStage.Training && x.Message is null)
                     {
@@ -152,12 +153,3 @@ internal static class PretrainCommand
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that calls its handler synchronously on the reporting thread (serialised).</summary>
-internal sealed class SyncProgress<T>(Action<T> handler) : IProgress<T>
-{
-    private readonly object _gate = new();
-
-    public void Report(T value)
-    {
-        lock (_gate) handler(value);
-    }
-}
