@@ -38,12 +38,13 @@ internal static class PretrainCommand
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Time budget: stop after the epoch during which it runs out (then save and average)." };
         var decoderBlocks = new Option<int>("--decoder-blocks") { Description = "Attention decoder blocks.", DefaultValueFactory = _ => d.DecoderBlocks };
         var inputLayer = new Option<string?>("--input-layer") { Description = "Override the preset's front end: conv2d (4x) or conv2d2 (2x)." };
-        var noStride = new Option<bool>("--no-stride") { Description = "Drop the efficient conformer's stride layers (output frame rate = front end's)." };
+        var noStride = new Option<bool>("--no-stride") { Description = "Drop the efficient conformer's stride layers (output frame rate = front end's). Default: only when CTC could not align the transcripts otherwise." };
+        var keepStride = new Option<bool>("--keep-stride") { Description = "Keep the preset's stride layers even when CTC cannot align the transcripts (training then fails)." };
         var noSpecAug = new Option<bool>("--no-spec-augment") { Description = "Train without SpecAugment." };
         var decoding = new Option<string>("--decoding") { Description = "Decoding of the saved model: ctc_greedy or attention_rescoring.", DefaultValueFactory = _ => "ctc_greedy" };
 
         var command = new Command("pretrain", "Stage-1 ASR pretraining of a conformer encoder (CTC + attention) on a LibriSpeech-layout corpus.");
-        foreach (var o in new Option[] { corpus, dev, preset, epochs, output, device, threads, seed, batchFrames, batchSize, lr, warmup, accum, average, maxMinutes, decoderBlocks, inputLayer, noStride, noSpecAug, decoding })
+        foreach (var o in new Option[] { corpus, dev, preset, epochs, output, device, threads, seed, batchFrames, batchSize, lr, warmup, accum, average, maxMinutes, decoderBlocks, inputLayer, noStride, keepStride, noSpecAug, decoding })
             command.Options.Add(o);
         command.SetHandler(p =>
         {
@@ -54,6 +55,7 @@ internal static class PretrainCommand
             string presetName = p.GetValue(preset)!;
             if (!EncoderConfig.PresetNames.Contains(presetName))
                 throw new UsageException($"unknown preset '{presetName}' ({string.Join(", ", EncoderConfig.PresetNames)})");
+            if (p.GetValue(noStride) && p.GetValue(keepStride)) throw new UsageException("--no-stride and --keep-stride exclude each other");
             var mode = p.GetValue(decoding) switch
             {
                 "ctc_greedy" => AsrDecodingMode.CtcGreedy,
@@ -69,7 +71,7 @@ internal static class PretrainCommand
                 LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup), AccumGrad = p.GetValue(accum),
                 AverageLastN = p.GetValue(average), DecoderBlocks = p.GetValue(decoderBlocks), UseSpecAugment = !p.GetValue(noSpecAug),
                 CheckpointDirectory = Path.Combine(outDir, "checkpoints"), Decoding = mode,
-                InputLayer = p.GetValue(inputLayer), RemoveStrideLayers = p.GetValue(noStride),
+                InputLayer = p.GetValue(inputLayer), RemoveStrideLayers = p.GetValue(noStride) ? true : p.GetValue(keepStride) ? false : null,
                 MaxTrainingTime = p.GetValue(maxMinutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 ValidationData = devSpec is null ? null : ml.Data.LoadLibriSpeech(devSpec),
                 EpochProgress = new SynchronousProgress<AsrEpochReport>(r => Console.WriteLine(FormatEpoch(r))),
@@ -137,7 +139,8 @@ internal static class PretrainCommand
                     }
                     else if (x.Message is not null)
                     {
-                        if (x.Message.StartsWith("resuming", StringComparison.Ordinal) || x.Stage == TrainingStage.Finalizing)
+                        if (x.Message.StartsWith("resuming", StringComparison.Ordinal) || x.Message.StartsWith("note:", StringComparison.Ordinal)
+                            || x.Message.StartsWith("warning:", StringComparison.Ordinal) || x.Stage == TrainingStage.Finalizing)
                             err.MarkupLine(Markup.Escape(x.Message));
                         task.Description = Markup.Escape(x.Message);
                     }

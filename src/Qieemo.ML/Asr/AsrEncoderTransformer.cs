@@ -262,11 +262,11 @@ public sealed class AsrEncoderTransformer : OneToOneTransformerBase
 
     private sealed class Mapper : OneToOneMapperBase
     {
-        private readonly AsrEncoderTransformer _parent;
+        private readonly AsrEncoderTransformer _owner;
 
         public Mapper(AsrEncoderTransformer parent, DataViewSchema schema) : base(parent.Host, parent, schema)
         {
-            _parent = parent;
+            _owner = parent;
             var input = schema[ColMapNewToOld[0]];
             if (input.Type is not TextDataViewType)
                 throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", input.Name, "String", input.Type.ToString());
@@ -274,7 +274,7 @@ public sealed class AsrEncoderTransformer : OneToOneTransformerBase
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
         {
-            new DataViewSchema.DetachedColumn(_parent.ColumnPairs[0].outputColumnName, TextDataViewType.Instance),
+            new DataViewSchema.DetachedColumn(_owner.ColumnPairs[0].outputColumnName, TextDataViewType.Instance),
         };
 
         public override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
@@ -285,7 +285,7 @@ public sealed class AsrEncoderTransformer : OneToOneTransformerBase
             ValueGetter<ReadOnlyMemory<char>> getter = (ref ReadOnlyMemory<char> dst) =>
             {
                 getPath(ref path);
-                dst = _parent.Transcribe(path.ToString()).AsMemory();
+                dst = _owner.Transcribe(path.ToString()).AsMemory();
             };
             return getter;
         }

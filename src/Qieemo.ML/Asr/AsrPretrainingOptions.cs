@@ -33,11 +33,13 @@ public sealed class AsrPretrainingOptions
     public string? InputLayer { get; set; }
 
     /// <summary>
-    /// Drops the efficient conformer's stride layers (keeps grouped attention), so the output frame rate is the front end's
-    /// (40 ms with conv2d). English characters come at ~15–17 per second, which CTC cannot align at the 80 ms frames of the
-    /// small/tiny presets (conv2d 4× and one stride-2 layer): the trainer refuses such data and suggests this or <see cref="InputLayer"/>.
+    /// Whether to drop the efficient conformer's stride layers (grouped attention stays), so that the output frame rate is
+    /// the front end's (40 ms with conv2d). English characters come at ~15–17 per second, which CTC cannot align at the
+    /// 80 ms frames of the small/tiny presets (conv2d 4× and one stride-2 layer). null (default) = automatic: keep them
+    /// unless more than <see cref="MaxCtcInfeasibleFraction"/> of the training utterances cannot be aligned, then drop them
+    /// (reported through <see cref="Progress"/>); true = always drop; false = keep (the trainer then refuses unalignable data).
     /// </summary>
-    public bool RemoveStrideLayers { get; set; }
+    public bool? RemoveStrideLayers { get; set; }
 
     /// <summary>Largest fraction of training utterances allowed to be too long for CTC at the encoder's frame rate (they add no CTC loss).</summary>
     public double MaxCtcInfeasibleFraction { get; set; } = 0.05;
@@ -148,7 +150,7 @@ public sealed class AsrPretrainingOptions
     {
         var c = (EncoderConfig ?? Models.EncoderConfig.Preset(Preset)).Clone();
         if (InputLayer is not null) c.InputLayer = InputLayer;
-        if (RemoveStrideLayers)
+        if (RemoveStrideLayers == true)
         {
             c.StrideLayerIdx = Array.Empty<int>();
             c.Stride = Array.Empty<int>();

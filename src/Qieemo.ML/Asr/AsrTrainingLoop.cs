@@ -50,7 +50,7 @@ internal sealed class AsrTrainingLoop
         var extractor = new AsrFeatureExtractor(dim, _o.Dither);
         var train = Extract(extractor, _train, dither: true, "training");
         var dev = _dev is null ? null : Extract(extractor, _dev, dither: false, "validation");
-        CheckCtcFeasibility(encoderConfig, train);
+        encoderConfig = CheckCtcFeasibility(encoderConfig, train);
         var cmvnAcc = new CmvnAccumulator();
         foreach (var item in train) cmvnAcc.Add(item.Features.Features.AsSpan(0, item.Features.Frames * dim), dim);
         var cmvn = cmvnAcc.Build();
@@ -208,18 +208,37 @@ internal sealed class AsrTrainingLoop
 
     // CTC with zero_infinity silently gives no gradient for an utterance whose tokens do not fit its frames: refuse data
     // where that happens often, instead of training a CTC head that never learns.
-    private void CheckCtcFeasibility(Models.EncoderConfig c, List<Item> train)
+    private Models.EncoderConfig CheckCtcFeasibility(Models.EncoderConfig c, List<Item> train)
+    {
+        var (fraction, message) = Infeasible(c, train);
+        if (fraction == 0) return c;
+        if (fraction > _o.MaxCtcInfeasibleFraction && _o.RemoveStrideLayers is null && c.Stride.Length > 0)
+        {
+            var dropped = c.Clone();
+            dropped.StrideLayerIdx = Array.Empty<int>();
+            dropped.Stride = Array.Empty<int>();
+            dropped.Validate();
+            var (f2, _) = Infeasible(dropped, train);
+            if (f2 <= _o.MaxCtcInfeasibleFraction)
+            {
+                Report(TrainingStage.Preparing, 0, 0, 0, double.NaN, 0, "note: " + message + "; dropping the encoder's stride layers (RemoveStrideLayers / --no-stride; --keep-stride to refuse instead)");
+                return CheckCtcFeasibility(dropped, train);   // no stride layers left: returns it (with a warning if some still do not fit)
+            }
+        }
+        if (fraction > _o.MaxCtcInfeasibleFraction)
+            throw new InvalidOperationException(message + "; use a front end with less subsampling (InputLayer conv2d2 / --input-layer conv2d2) or drop the stride layers (RemoveStrideLayers / --no-stride)");
+        Report(TrainingStage.Preparing, 0, 0, 0, double.NaN, 0, "warning: " + message + " (they add attention loss only)");
+        return c;
+    }
+
+    private static (double Fraction, string Message) Infeasible(Models.EncoderConfig c, List<Item> train)
     {
         int bad = train.Count(t => OutputFrames(c, t.Features.Frames) < CtcMinimumFrames(t.Tokens));
-        if (bad == 0) return;
         double fraction = bad / (double)train.Count;
         int sub = (c.InputLayer == "conv2d2" ? 2 : 4) * c.Stride.Aggregate(1, (a, s) => a * s);
         double tokensPerSecond = train.Sum(t => CtcMinimumFrames(t.Tokens)) / (train.Sum(t => (double)t.Features.Frames) / 100.0);
-        string msg = FormattableString.Invariant(
-            $"{bad} of {train.Count} training utterances ({fraction:P0}) have more characters than encoder frames: the encoder subsamples {sub}x ({sub * 10} ms per frame) but the transcripts need {tokensPerSecond:F1} tokens per second, so CTC cannot align them");
-        if (fraction > _o.MaxCtcInfeasibleFraction)
-            throw new InvalidOperationException(msg + "; use a front end with less subsampling (InputLayer conv2d2 / --input-layer conv2d2) or drop the stride layers (RemoveStrideLayers / --no-stride)");
-        Report(TrainingStage.Preparing, 0, 0, 0, double.NaN, 0, "warning: " + msg + " (they add attention loss only)");
+        return (fraction, FormattableString.Invariant(
+            $"{bad} of {train.Count} training utterances ({fraction:P0}) have more characters than encoder frames: the encoder subsamples {sub}x ({sub * 10} ms per frame) but the transcripts need {tokensPerSecond:F1} tokens per second, so CTC cannot align them"));
     }
 
     private static FeatureUtterance Augment(FeatureUtterance u, SpecAugment? aug, Random rng, int dim)

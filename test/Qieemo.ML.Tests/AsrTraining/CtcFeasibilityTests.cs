@@ -52,4 +52,19 @@ public sealed class CtcFeasibilityTests
         StringAssert.Contains(ex.Message, "80 ms per frame");
         StringAssert.Contains(ex.Message, "--no-stride");
     }
+
+    [TestMethod]
+    public void AutomaticModeDropsTheStrideLayersWhenCtcCouldNotAlign()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = AsrTrainingSupport.TinyOptions(epochs: 1);
+        options.RemoveStrideLayers = null;
+        var recorder = new AsrTrainingSupport.Recorder();
+        options.Progress = recorder;
+        var data = ml.Data.TakeRows(ml.Data.LoadLibriSpeech(AsrTrainingSupport.Train), 4);
+        var model = ml.Speech().Trainers.AsrEncoder(options).Fit(data);
+        Assert.IsEmpty(model.EncoderConfig.Stride);
+        Assert.AreEqual(EncoderConfig.Preset("tiny").GroupLayerIdx.Length, model.EncoderConfig.GroupLayerIdx.Length, "grouped attention stays");
+        Assert.IsTrue(recorder.Reports.Any(r => r.Message?.StartsWith("note:") == true && r.Message.Contains("dropping the encoder's stride layers")));
+    }
 }
