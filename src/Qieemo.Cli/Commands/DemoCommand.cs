@@ -56,7 +56,7 @@ internal static class DemoCommand
                 int rc = pretrain.Parse(new[]
                 {
                     "--corpus", $"librispeech:{Path.Combine(libri, "train-clean-100")}", "--dev", $"librispeech:{Path.Combine(libri, "dev-clean")}",
-                    "--preset", "tiny", "--no-stride", "--epochs", "60", "--max-minutes", p.GetValue(pretrainMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "--preset", "tiny", "--no-stride", "--batch-frames", "4000", "--lr", "0.003", "--warmup", "50", "--epochs", "100", "--max-minutes", p.GetValue(pretrainMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     "--out", encoderDir, "--seed", s.ToString(), "--device", "cpu",
                 }).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
                 if (rc != 0) return rc;
