@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Qieemo.ML.Evaluation;
 using Qieemo.ML.Transforms;
 
 [assembly: LoadableClass(typeof(FramePoolingTransformer), null, typeof(SignatureLoadModel), "Qieemo Frame Pooling", FramePoolingTransformer.LoaderSignature)]
@@ -10,7 +11,8 @@ namespace Qieemo.ML.Transforms;
 
 /// <summary>
 /// Utterance-level statistics of a frame-matrix column: per dimension the mean over frames and
-/// the (population) standard deviation, concatenated into a fixed-size vector [mean(dim), std(dim)].
+/// the (population) standard deviation, concatenated into a fixed-size vector [mean(dim), std(dim)]
+/// (<see cref="UtteranceStatisticsPooling"/>).
 /// The classical baseline's pooling.
 /// </summary>
 public sealed class FramePoolingTransformer : OneToOneTransformerBase
@@ -55,29 +57,6 @@ public sealed class FramePoolingTransformer : OneToOneTransformerBase
         ctx.Writer.Write(FrameDim);
     }
 
-    /// <summary>Mean and population standard deviation per dimension of a row-major [frames, dim] matrix.</summary>
-    public static void MeanStd(ReadOnlySpan<float> frames, int dim, Span<float> destination)
-    {
-        if (dim <= 0 || frames.Length % dim != 0) throw new ArgumentException($"{frames.Length} values are not whole frames of {dim}");
-        if (destination.Length != 2 * dim) throw new ArgumentException($"destination must hold {2 * dim} values");
-        int n = frames.Length / dim;
-        if (n == 0) { destination.Clear(); return; }
-        Span<double> sum = dim <= 512 ? stackalloc double[dim] : new double[dim];
-        Span<double> sq = dim <= 512 ? stackalloc double[dim] : new double[dim];
-        sum.Clear(); sq.Clear();
-        for (int t = 0; t < n; t++)
-        {
-            var row = frames.Slice(t * dim, dim);
-            for (int d = 0; d < dim; d++) { double v = row[d]; sum[d] += v; sq[d] += v * v; }
-        }
-        for (int d = 0; d < dim; d++)
-        {
-            double mean = sum[d] / n;
-            destination[d] = (float)mean;
-            destination[dim + d] = (float)Math.Sqrt(Math.Max(0, sq[d] / n - mean * mean));
-        }
-    }
-
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
@@ -115,8 +94,11 @@ public sealed class FramePoolingTransformer : OneToOneTransformerBase
                     throw _parent.Host.Except($"A row of '{column.Name}' has {source.Length} values, not a multiple of the frame dimension {dim}.");
                 if (dense.Length < source.Length) dense = new float[source.Length];
                 source.CopyTo(dense);
+                if (source.Length == 0)
+                    throw _parent.Host.Except($"A row of '{column.Name}' has no frames (audio shorter than one analysis window): nothing to pool.");
+                float[] pooled = UtteranceStatisticsPooling.Pool(dense.AsSpan(0, source.Length), dim, source.Length / dim);
                 var editor = VBufferEditor.Create(ref dst, 2 * dim);
-                MeanStd(dense.AsSpan(0, source.Length), dim, editor.Values);
+                pooled.CopyTo(editor.Values);
                 dst = editor.Commit();
             };
             return getter;
