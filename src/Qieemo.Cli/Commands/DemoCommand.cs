@@ -21,7 +21,7 @@ internal static class DemoCommand
     {
         var data = new Option<string>("--data") { Description = "Working folder (corpora, encoder, report).", DefaultValueFactory = _ => Path.Combine("artifacts", "demo") };
         var pretrainMinutes = new Option<double>("--pretrain-minutes") { Description = "Time budget of stage-1 pretraining.", DefaultValueFactory = _ => 4.0 };
-        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs per fold.", DefaultValueFactory = _ => 6 };
+        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs per fold.", DefaultValueFactory = _ => 5 };
         var turns = new Option<int>("--utterances") { Description = "IEMOCAP-layout turns to synthesize.", DefaultValueFactory = _ => 600 };
         var noAblations = new Option<bool>("--no-ablations") { Description = "Only the full model and the baseline." };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
