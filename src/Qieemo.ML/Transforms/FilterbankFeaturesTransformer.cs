@@ -140,12 +140,7 @@ public sealed class FilterbankFeaturesEstimator : TrivialEstimator<FilterbankFea
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var (output, input) = Transformer.ColumnPairs[0];
-        if (!inputSchema.TryFindColumn(input, out var col))
-            throw Host.ExceptSchemaMismatch(nameof(inputSchema), "input", input);
-        if (col.ItemType != NumberDataViewType.Single || col.Kind == SchemaShape.Column.VectorKind.Scalar)
-            throw Host.ExceptSchemaMismatch(nameof(inputSchema), "input", input, "vector of Single", col.GetTypeString());
-        var result = inputSchema.ToDictionary(c => c.Name);
-        result[output] = TransformSupport.FloatVectorShape(output, TransformSupport.FrameDimAnnotation);
-        return new SchemaShape(result.Values);
+        return TransformSupport.WithFloatVectorInput(Host, inputSchema, input, output,
+            TransformSupport.FloatVectorShape(output, TransformSupport.FrameDimAnnotation));
     }
 }

@@ -128,14 +128,7 @@ public sealed class FramePoolingEstimator : IEstimator<FramePoolingTransformer>
         return new FramePoolingTransformer(_host, _output, _input, dim);
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        if (!inputSchema.TryFindColumn(_input, out var col))
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", _input);
-        if (col.ItemType != NumberDataViewType.Single || col.Kind == SchemaShape.Column.VectorKind.Scalar)
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", _input, "vector of Single", col.GetTypeString());
-        var result = inputSchema.ToDictionary(c => c.Name);
-        result[_output] = new SchemaShape.Column(_output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        return new SchemaShape(result.Values);
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        TransformSupport.WithFloatVectorInput(_host, inputSchema, _input, _output,
+            new SchemaShape.Column(_output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false));
 }

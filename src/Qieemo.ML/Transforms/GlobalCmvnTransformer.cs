@@ -156,14 +156,7 @@ public sealed class GlobalCmvnEstimator : IEstimator<GlobalCmvnTransformer>
         return new GlobalCmvnTransformer(_host, _output, _input, accumulator.Build());
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        if (!inputSchema.TryFindColumn(_input, out var col))
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", _input);
-        if (col.ItemType != NumberDataViewType.Single || col.Kind == SchemaShape.Column.VectorKind.Scalar)
-            throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", _input, "vector of Single", col.GetTypeString());
-        var result = inputSchema.ToDictionary(c => c.Name);
-        result[_output] = TransformSupport.FloatVectorShape(_output, TransformSupport.FrameDimAnnotation);
-        return new SchemaShape(result.Values);
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        TransformSupport.WithFloatVectorInput(_host, inputSchema, _input, _output,
+            TransformSupport.FloatVectorShape(_output, TransformSupport.FrameDimAnnotation));
 }

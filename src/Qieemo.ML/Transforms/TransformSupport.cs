@@ -55,4 +55,19 @@ internal static class TransformSupport
         if (column.Type is not VectorDataViewType v || v.ItemType != NumberDataViewType.Single)
             throw host.ExceptSchemaMismatch(nameof(column), role, column.Name, "vector of Single", column.Type.ToString());
     }
+
+    /// <summary>
+    /// The estimators' schema step: <paramref name="input"/> must be a vector of Single; the result is the
+    /// input schema with <paramref name="output"/> added (or replaced) as <paramref name="outputColumn"/>.
+    /// </summary>
+    public static SchemaShape WithFloatVectorInput(IHost host, SchemaShape inputSchema, string input, string output, SchemaShape.Column outputColumn)
+    {
+        if (!inputSchema.TryFindColumn(input, out var col))
+            throw host.ExceptSchemaMismatch(nameof(inputSchema), "input", input);
+        if (col.ItemType != NumberDataViewType.Single || col.Kind == SchemaShape.Column.VectorKind.Scalar)
+            throw host.ExceptSchemaMismatch(nameof(inputSchema), "input", input, "vector of Single", col.GetTypeString());
+        var result = inputSchema.ToDictionary(c => c.Name);
+        result[output] = outputColumn;
+        return new SchemaShape(result.Values);
+    }
 }
