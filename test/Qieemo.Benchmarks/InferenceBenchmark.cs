@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Qieemo.ML.Runtime;
 using Qieemo.ML.Features;
 using Qieemo.ML.IO;
 using Qieemo.ML.Models;
@@ -50,7 +51,7 @@ public sealed class InferenceBenchmark : IBenchmark
         float[] wave = input == "" ? SyntheticSpeech(samples, (int)fbankOptions.SampleFrequency, seed) : ReadSamples(input, samples);
         double audioSeconds = samples / fbankOptions.SampleFrequency;
 
-        torch.set_num_threads(threads);
+        TorchRuntime.SetThreads(threads);
         torch.manual_seed(seed);
         var config = EncoderConfig.Preset(preset);
         using var encoder = new ConformerEncoder(config);

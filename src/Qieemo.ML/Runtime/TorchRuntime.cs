@@ -38,6 +38,7 @@ public static class TorchRuntime
                     throw new InvalidOperationException($"{ThreadsVariable}='{value}' is not a positive integer.");
                 torch.set_num_threads(threads);
             }
+            NativeMemoryTuning.Apply();
             _loaded = true;
         }
     }
