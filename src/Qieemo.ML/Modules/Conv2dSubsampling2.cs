@@ -20,7 +20,7 @@ public sealed class Conv2dSubsampling2 : ConvSubsampling
     {
         if (inputDim < 3) throw new ArgumentException($"conv2d2 subsampling needs at least 3 features, got {inputDim}");
         FrequencyBins = (inputDim - 1) / 2;
-        conv = nn.Sequential(("0", nn.Conv2d(1, outputDim, 3, stride: 2)), ("1", nn.ReLU()));
+        conv = nn.Sequential(("0", nn.Conv2d(1, outputDim, 3, stride: 2)), ("1", nn.ReLU(inplace: true)));
         @out = nn.Sequential(("0", nn.Linear(outputDim * FrequencyBins, outputDim)));
         register_module("conv", conv);
         register_module("out", @out);

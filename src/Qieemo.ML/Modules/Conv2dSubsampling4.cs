@@ -23,9 +23,9 @@ public sealed class Conv2dSubsampling4 : ConvSubsampling
         FrequencyBins = ((inputDim - 1) / 2 - 1) / 2;
         conv = nn.Sequential(
             ("0", nn.Conv2d(1, outputDim, 3, stride: 2)),
-            ("1", nn.ReLU()),
+            ("1", nn.ReLU(inplace: true)),
             ("2", nn.Conv2d(outputDim, outputDim, 3, stride: 2)),
-            ("3", nn.ReLU()));
+            ("3", nn.ReLU(inplace: true)));
         @out = nn.Sequential(("0", nn.Linear(outputDim * FrequencyBins, outputDim)));
         register_module("conv", conv);
         register_module("out", @out);

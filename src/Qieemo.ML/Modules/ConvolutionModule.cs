@@ -62,22 +62,31 @@ public sealed class ConvolutionModule : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>
     /// x: (B, T, D), maskPad: (B, 1, T) bool (true = valid) → (B, ceil(T/s), D).
+    /// The pointwise convolutions (kernel 1) run as linear layers on (B, T, C) rows with the very
+    /// Conv1d parameters viewed as (C_out, C_in): the same arithmetic as WeNet's conv1d, without the
+    /// two transposed copies of the activations that the channel-major layout needs.
     /// </summary>
     public override Tensor forward(Tensor x, Tensor maskPad)
     {
         using var scope = NewDisposeScope();
-        var invalid = maskPad.logical_not();                       // (B, 1, T)
-        var h = x.transpose(1, 2).masked_fill(invalid, 0.0f);      // (B, D, T)
-        h = nn.functional.glu(pointwise_conv1.call(h), dim: 1);    // (B, D, T)
-        h = depthwise_conv.call(h);                                // (B, D, T')
+        var invalid = maskPad.logical_not().transpose(1, 2);       // (B, T, 1)
+        var h = Pointwise(pointwise_conv1, x.masked_fill(invalid, 0.0f)); // (B, T, 2D)
+        h = nn.functional.glu(h, dim: -1);                         // (B, T, D)
+        h = depthwise_conv.call(h.transpose(1, 2)).transpose(1, 2); // (B, T', D)
         if (NormType == "layer_norm")
-            h = activation.call(norm.call(h.transpose(1, 2))).transpose(1, 2);
-        else
             h = activation.call(norm.call(h));
-        h = pointwise_conv2.call(h);                               // (B, D, T')
-        if (invalid.shape[2] != h.shape[2])
-            invalid = invalid[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, Stride)];
-        h = h.masked_fill(invalid, 0.0f);
-        return scope.MoveToOuter(h.transpose(1, 2));
+        else
+            h = activation.call(norm.call(h.transpose(1, 2)).transpose(1, 2));
+        h = Pointwise(pointwise_conv2, h);                         // (B, T', D)
+        if (invalid.shape[1] != h.shape[1])
+            invalid = invalid[TensorIndex.Colon, TensorIndex.Slice(null, null, Stride)];
+        return scope.MoveToOuter(h.masked_fill(invalid, 0.0f));
+    }
+
+    /// <summary>A kernel-1 Conv1d applied to (B, T, C_in) rows: (B, T, C_out).</summary>
+    private static Tensor Pointwise(Conv1d conv, Tensor x)
+    {
+        var weight = conv.weight!;
+        return nn.functional.linear(x, weight.view(weight.shape[0], weight.shape[1]), conv.bias);
     }
 }

@@ -14,12 +14,14 @@ public sealed class AsrTrainerTests
     private static IReadOnlyList<AsrEpochReport>? _history;
     private static string? _modelZip;
 
-    /// <summary>Trains the tiny preset for 6 epochs once (shared by the learning and save/load tests).</summary>
+    private const int Epochs = 10;
+
+    /// <summary>Trains the tiny preset for Epochs epochs once (shared by the learning and save/load tests).</summary>
     private static (AsrEncoderTransformer Model, IReadOnlyList<AsrEpochReport> History, string Zip) Trained()
     {
         if (_trained is not null) return (_trained, _history!, _modelZip!);
         var ml = new MLContext(seed: 1);
-        var options = AsrTrainingSupport.TinyOptions(epochs: 6);
+        var options = AsrTrainingSupport.TinyOptions(epochs: Epochs);
         options.ValidationData = ml.Data.LoadLibriSpeech(AsrTrainingSupport.Dev);
         var trainer = ml.Speech().Trainers.AsrEncoder(options);
         _trained = trainer.Fit(ml.Data.LoadLibriSpeech(AsrTrainingSupport.Train));
@@ -33,7 +35,7 @@ public sealed class AsrTrainerTests
     public void TrainingLossDropsClearly()
     {
         var (_, history, _) = Trained();
-        Assert.HasCount(6, history);
+        Assert.HasCount(Epochs, history);
         double first = history[0].TrainLoss, last = history[^1].TrainLoss;
         Assert.IsTrue(double.IsFinite(first) && double.IsFinite(last));
         // An untrained CTC+attention model starts near ln(V)·len; a learning one falls fast (blank/frequent-char stage).
