@@ -5,6 +5,7 @@ using Qieemo.ML.IO;
 using Qieemo.ML.Models;
 using Qieemo.ML.Modules;
 using Qieemo.ML.Modules.Asr;
+using Qieemo.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         }
         Directory.CreateDirectory(outDir);
 
-        torch.set_num_threads(threads);
+        TorchRuntime.SetThreads(threads);   // loads libtorch the way every Qieemo entry point does (incl. NativeMemoryTuning)
         torch.manual_seed(seed);
         var config = EncoderConfig.Preset(preset);
         if (noDropout) { config.DropoutRate = 0; config.PositionalDropoutRate = 0; config.AttentionDropoutRate = 0; }
@@ -141,8 +142,58 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         Console.WriteLine(string.Create(inv, $"ours_phase_medians: forward+loss {Median(phaseTimes[0]):F4} backward {Median(phaseTimes[1]):F4} adam {Median(phaseTimes[2]):F4} dispose {Median(phaseTimes[3]):F4}"));
         if (faultsPerStep >= 0) Console.WriteLine(string.Create(inv, $"ours_minor_page_faults_per_step: {faultsPerStep:F0}"));
         Console.WriteLine(string.Create(inv, $"ours_matmul512_gflops: {gflops:F1}"));
+        double stepGflop = StepGflop(config, batch, frames, vocab);
+        Console.WriteLine(string.Create(inv, $"step_gflop: {stepGflop:F2} (matmul and convolution work of one training step, from the shapes)"));
+        Console.WriteLine(string.Create(inv, $"ours_step_gflops: {stepGflop / median:F1} (step_gflop / median step)"));
         Console.WriteLine(string.Create(inv, $"ours_small_op_microseconds: {smallOp:F2}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Floating-point operations (multiply and add counted separately) of the matrix products and
+    /// convolutions in one training step of this encoder + CTC head on a padded batch of
+    /// <paramref name="batch"/> × <paramref name="frames"/>, in GFLOP: forward work × 3 (forward, gradient
+    /// of the input, gradient of the weights), except the first convolution, whose input needs no gradient.
+    /// Elementwise work (norms, activations, softmax, dropout, Adam) is not counted. The PyTorch side
+    /// runs exactly the same products, so this bounds both from below at a given GFLOP/s.
+    /// </summary>
+    internal static double StepGflop(EncoderConfig c, int batch, int frames, int vocab)
+    {
+        double b = batch, d = c.OutputSize, macs = 0;
+        long t = (frames - 1) / 2, f = (c.InputDim - 1) / 2;                 // first 3x3 stride-2 convolution
+        double first = b * t * f * d * 9;
+        if (c.InputLayer == "conv2d")
+        {
+            t = (t - 1) / 2;
+            f = (f - 1) / 2;
+            macs += b * t * f * d * d * 9;                                   // second convolution
+        }
+        macs += b * t * (d * f) * d;                                         // out linear
+        var kernels = c.ConvKernelPerBlock();
+        for (int i = 0; i < c.NumBlocks; i++)
+        {
+            if (c.MacaronStyle) macs += 2 * b * t * d * c.LinearUnits;      // half-step FFN before attention
+            macs += 4 * b * t * d * d + t * d * d;                           // q, k, v, out; linear_pos on T rows
+            if (Array.IndexOf(c.GroupLayerIdx, i) >= 0)
+            {
+                double tg = Math.Ceiling(t / (double)c.GroupSize);
+                macs += 3 * b * tg * tg * c.GroupSize * d;                   // q·kᵀ, q·pᵀ, attn·v on groups of g frames
+            }
+            else
+            {
+                macs += 3 * b * (double)t * t * d;
+            }
+            if (c.UseCnnModule)
+            {
+                int s = Array.IndexOf(c.StrideLayerIdx, i) is int k && k >= 0 ? c.Stride[k] : 1;
+                long tOut = (t + s - 1) / s;
+                macs += b * t * d * 2 * d + b * tOut * d * kernels[i] + b * tOut * d * d;
+                t = tOut;
+            }
+            macs += 2 * b * t * d * c.LinearUnits;                           // FFN (after a stride: on T/s frames)
+        }
+        macs += b * t * d * vocab;                                           // CTC projection
+        return (2 * 3 * macs + 2 * 2 * first) / 1e9;
     }
 
     /// <summary>Median of a non-empty list (mean of the two middle values for an even count).</summary>

@@ -5,7 +5,7 @@
 # thread count (1, then 2). Goal: median step time ours / PyTorch <= 0.6.
 # Besides wall time, both sides print the median step CPU time (steadier on a loaded machine), the phase split
 # (forward + loss / backward / Adam), minor page faults per step, matmul GFLOP/s and the cost of one tiny op: the
-# profile lines for finding where one side loses.
+# profile lines for finding where one side loses. It also prints the step's matmul/convolution GFLOP and the rate the goal needs.
 # Env (from test/benchmarks/run.sh): BENCH = command running Qieemo.Benchmarks, PY = python with torch.
 # Optional: ENCODER_BENCH_PRESET (small), ENCODER_BENCH_THREADS ("1 2"), ENCODER_BENCH_ARGS (extra encoder-train args,
 # e.g. "--batch 8 --frames 800").
@@ -60,4 +60,8 @@ for n in $THREADS; do
   oc=$(val ours_step_cpu_seconds_median "$tmp/ours$n.txt"); rc=$(val pytorch_step_cpu_seconds_median "$tmp/ref$n.txt")
   awk -v o="$ours" -v r="$ref" -v n="$n" 'BEGIN { printf "encoder_train_ratio_ours_over_pytorch_threads%s: %.2f (median step %.4f s / %.4f s; goal <= 0.6)\n", n, o / r, o, r }'
   awk -v o="$oc" -v r="$rc" -v n="$n" 'BEGIN { printf "encoder_train_cpu_ratio_ours_over_pytorch_threads%s: %.2f (median step CPU time %.4f s / %.4f s)\n", n, o / r, o, r }'
+  # What the goal asks in arithmetic terms: the step's matmul/convolution work over 0.6 x PyTorch's step time,
+  # beside the matmul rate of this libtorch (512 x 512, same threads).
+  g=$(val step_gflop "$tmp/ours$n.txt"); mm=$(val ours_matmul512_gflops "$tmp/ours$n.txt")
+  awk -v g="$g" -v r="$ref" -v mm="$mm" -v o="$ours" -v n="$n" 'BEGIN { printf "encoder_train_goal_needs_threads%s: %.0f GFLOP/s over the whole step (%.1f GFLOP in %.4f s); ours %.0f, PyTorch %.0f; libtorch matmul 512x512: %.0f GFLOP/s\n", n, g / (0.6 * r), g, 0.6 * r, g / o, g / r, mm }'
 done
