@@ -95,7 +95,7 @@ public sealed class EncoderTrainBenchmark : IBenchmark
         encoder.train();
         head.train();
         var parameters = encoder.parameters().Concat(head.parameters()).ToList();
-        using var optimizer = optim.Adam(parameters, lr: lr);
+        using var optimizer = optim.Adam(parameters, lr: lr, beta1: 0.9, beta2: 0.999);   // PyTorch's defaults (TorchSharp's beta2 default is 0.99)
         var times = new List<double>();
         var cpuTimes = new List<double>();
         var losses = new List<float>();
