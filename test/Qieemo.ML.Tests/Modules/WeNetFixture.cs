@@ -5,7 +5,11 @@ using static TorchSharp.torch;
 
 namespace Qieemo.ML.Tests.Modules;
 
-/// <summary>One WeNet reference fixture under TestData/wenet/&lt;name&gt; (tensors dumped by WeNet itself).</summary>
+/// <summary>
+/// One reference fixture under TestData/wenet/&lt;name&gt;: a WeNet-format checkpoint, yaml and CMVN json with the
+/// tensors of the encoder run on a padded batch (dumped by WeNet itself, or by our PyTorch re-implementation
+/// where the fixture's README.md says so).
+/// </summary>
 internal sealed class WeNetFixture
 {
     public WeNetFixture(string name)

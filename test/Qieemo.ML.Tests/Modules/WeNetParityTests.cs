@@ -6,8 +6,13 @@ using static TorchSharp.torch;
 namespace Qieemo.ML.Tests.Modules;
 
 /// <summary>
-/// Our encoders against tensors dumped by WeNet itself (torch 1.13, eval mode) for the same
-/// checkpoint and the same padded batch: embed, every block and the final output, valid frames.
+/// Our encoders against reference tensors (torch 1.13, eval mode) for the same checkpoint and the
+/// same padded batch: embed, every block and the final output, valid frames.
+/// <c>efficient-conformer-v1-small</c> and <c>conformer-small</c> were dumped by WeNet itself.
+/// <c>efficient-v2-topology</c> (conv2d2, stride layers [3, 7], grouped attention at the stride
+/// layers, stride_kernel false) was NOT: WeNet is not available offline, so its tensors come from our
+/// independent plain-PyTorch re-implementation (test/reference/bench_encoder_torch.py, driven by
+/// test/reference/efficient_v2_make_fixture.py); see that fixture's README.md.
 /// </summary>
 [TestClass]
 public sealed class WeNetParityTests
@@ -19,6 +24,7 @@ public sealed class WeNetParityTests
     [TestMethod]
     [DataRow("efficient-conformer-v1-small")]
     [DataRow("conformer-small")]
+    [DataRow("efficient-v2-topology")]
     public void EveryBlockMatchesWeNetOnValidFrames(string fixtureName)
     {
         var fx = new WeNetFixture(fixtureName);
@@ -58,6 +64,7 @@ public sealed class WeNetParityTests
     [TestMethod]
     [DataRow("efficient-conformer-v1-small")]
     [DataRow("conformer-small")]
+    [DataRow("efficient-v2-topology")]
     public void CmvnFromJsonEqualsWeNetBuffers(string fixtureName)
     {
         // Without the json the buffers come from the checkpoint (WeNet's own load_cmvn + float()).
@@ -71,6 +78,7 @@ public sealed class WeNetParityTests
     [TestMethod]
     [DataRow("efficient-conformer-v1-small")]
     [DataRow("conformer-small")]
+    [DataRow("efficient-v2-topology")]
     public void ExportThenImportGivesIdenticalOutputs(string fixtureName)
     {
         var fx = new WeNetFixture(fixtureName);
