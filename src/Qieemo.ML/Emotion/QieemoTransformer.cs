@@ -144,12 +144,12 @@ public sealed class QieemoTransformer : RowToRowTransformerBase, IDisposable
 
     private sealed class Mapper : MapperBase
     {
-        private readonly QieemoTransformer _parent;
+        private readonly QieemoTransformer _owner;
         private readonly int _featureIndex;
 
         public Mapper(QieemoTransformer parent, DataViewSchema schema) : base(parent.Host, schema, parent)
         {
-            _parent = parent;
+            _owner = parent;
             var column = schema.GetColumnOrNull(parent.FeatureColumnName)
                 ?? throw parent.Host.ExceptSchemaMismatch(nameof(schema), "feature", parent.FeatureColumnName);
             TransformSupport.CheckFloatVector(parent.Host, column, "feature");
@@ -161,8 +161,8 @@ public sealed class QieemoTransformer : RowToRowTransformerBase, IDisposable
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
         {
-            int k = _parent.ClassNames.Count;
-            var names = new VBuffer<ReadOnlyMemory<char>>(k, _parent.ClassNames.Select(n => n.AsMemory()).ToArray());
+            int k = _owner.ClassNames.Count;
+            var names = new VBuffer<ReadOnlyMemory<char>>(k, _owner.ClassNames.Select(n => n.AsMemory()).ToArray());
             var score = new DataViewSchema.Annotations.Builder();
             score.AddSlotNames(k, (ref VBuffer<ReadOnlyMemory<char>> v) => names.CopyTo(ref v));
             score.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> v) => v = AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification.AsMemory());
@@ -171,8 +171,8 @@ public sealed class QieemoTransformer : RowToRowTransformerBase, IDisposable
             predicted.AddKeyValues(k, TextDataViewType.Instance, (ref VBuffer<ReadOnlyMemory<char>> v) => names.CopyTo(ref v));
             return new[]
             {
-                new DataViewSchema.DetachedColumn(_parent.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k), score.ToAnnotations()),
-                new DataViewSchema.DetachedColumn(_parent.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), k), predicted.ToAnnotations()),
+                new DataViewSchema.DetachedColumn(_owner.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, k), score.ToAnnotations()),
+                new DataViewSchema.DetachedColumn(_owner.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), k), predicted.ToAnnotations()),
             };
         }
 
@@ -191,7 +191,7 @@ public sealed class QieemoTransformer : RowToRowTransformerBase, IDisposable
                     getFeatures(ref features);
                     if (dense.Length != features.Length) dense = new float[features.Length];
                     features.CopyTo(dense);
-                    probabilities = _parent.Predict(dense);
+                    probabilities = _owner.Predict(dense);
                     cachedPosition = input.Position;
                 }
                 return probabilities;
@@ -217,6 +217,6 @@ public sealed class QieemoTransformer : RowToRowTransformerBase, IDisposable
             return col => any && col == _featureIndex;
         }
 
-        public override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
+        public override void SaveModel(ModelSaveContext ctx) => _owner.SaveModel(ctx);
     }
 }

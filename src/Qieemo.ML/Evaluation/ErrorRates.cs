@@ -20,6 +20,11 @@ public sealed record UtteranceErrors(string Reference, string Hypothesis, EditCo
 
 /// <summary>Corpus-level error rate with its totals and the per-utterance details.</summary>
 /// <param name="Rate">Total errors / total reference units.</param>
+/// <param name="Substitutions">Substituted units over the corpus.</param>
+/// <param name="Deletions">Reference units missing from the hypotheses.</param>
+/// <param name="Insertions">Hypothesis units with no reference counterpart.</param>
+/// <param name="ReferenceLength">Total reference units (the rate's denominator).</param>
+/// <param name="Utterances">Each utterance's reference, hypothesis and counts.</param>
 public sealed record ErrorRateReport(
     double Rate, long Substitutions, long Deletions, long Insertions, long ReferenceLength,
     IReadOnlyList<UtteranceErrors> Utterances)

@@ -82,11 +82,11 @@ public sealed class FilterbankFeaturesTransformer : OneToOneTransformerBase
 
     private sealed class Mapper : OneToOneMapperBase
     {
-        private readonly FilterbankFeaturesTransformer _parent;
+        private readonly FilterbankFeaturesTransformer _owner;
 
         public Mapper(FilterbankFeaturesTransformer parent, DataViewSchema schema) : base(parent.Host, parent, schema)
         {
-            _parent = parent;
+            _owner = parent;
             var input = schema[ColMapNewToOld[0]];
             TransformSupport.CheckFloatVector(parent.Host, input, "input");
             int? rate = TransformSupport.ReadIntAnnotation(input, TransformSupport.SampleRateAnnotation);
@@ -97,8 +97,8 @@ public sealed class FilterbankFeaturesTransformer : OneToOneTransformerBase
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
         {
-            new DataViewSchema.DetachedColumn(_parent.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
-                TransformSupport.IntAnnotation(TransformSupport.FrameDimAnnotation, _parent.FrameDim)),
+            new DataViewSchema.DetachedColumn(_owner.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
+                TransformSupport.IntAnnotation(TransformSupport.FrameDimAnnotation, _owner.FrameDim)),
         };
 
         public override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
@@ -118,7 +118,7 @@ public sealed class FilterbankFeaturesTransformer : OneToOneTransformerBase
                     audio.CopyTo(dense);
                     samples = dense;
                 }
-                var result = _parent.Compute(samples);
+                var result = _owner.Compute(samples);
                 var editor = VBufferEditor.Create(ref dst, result.Data.Length);
                 result.Data.AsSpan(0, result.Frames * result.Dim).CopyTo(editor.Values);
                 dst = editor.Commit();

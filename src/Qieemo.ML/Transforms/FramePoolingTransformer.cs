@@ -62,11 +62,11 @@ public sealed class FramePoolingTransformer : OneToOneTransformerBase
 
     private sealed class Mapper : OneToOneMapperBase
     {
-        private readonly FramePoolingTransformer _parent;
+        private readonly FramePoolingTransformer _owner;
 
         public Mapper(FramePoolingTransformer parent, DataViewSchema schema) : base(parent.Host, parent, schema)
         {
-            _parent = parent;
+            _owner = parent;
             var input = schema[ColMapNewToOld[0]];
             TransformSupport.CheckFloatVector(parent.Host, input, "input");
             int? dim = TransformSupport.ReadIntAnnotation(input, TransformSupport.FrameDimAnnotation);
@@ -76,7 +76,7 @@ public sealed class FramePoolingTransformer : OneToOneTransformerBase
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
         {
-            new DataViewSchema.DetachedColumn(_parent.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single, 2 * _parent.FrameDim)),
+            new DataViewSchema.DetachedColumn(_owner.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single, 2 * _owner.FrameDim)),
         };
 
         public override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
@@ -86,16 +86,16 @@ public sealed class FramePoolingTransformer : OneToOneTransformerBase
             var getSource = input.GetGetter<VBuffer<float>>(column);
             VBuffer<float> source = default;
             float[] dense = Array.Empty<float>();
-            int dim = _parent.FrameDim;
+            int dim = _owner.FrameDim;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
             {
                 getSource(ref source);
                 if (source.Length % dim != 0)
-                    throw _parent.Host.Except($"A row of '{column.Name}' has {source.Length} values, not a multiple of the frame dimension {dim}.");
+                    throw _owner.Host.Except($"A row of '{column.Name}' has {source.Length} values, not a multiple of the frame dimension {dim}.");
                 if (dense.Length < source.Length) dense = new float[source.Length];
                 source.CopyTo(dense);
                 if (source.Length == 0)
-                    throw _parent.Host.Except($"A row of '{column.Name}' has no frames (audio shorter than one analysis window): nothing to pool.");
+                    throw _owner.Host.Except($"A row of '{column.Name}' has no frames (audio shorter than one analysis window): nothing to pool.");
                 float[] pooled = UtteranceStatisticsPooling.Pool(dense.AsSpan(0, source.Length), dim, source.Length / dim);
                 var editor = VBufferEditor.Create(ref dst, 2 * dim);
                 pooled.CopyTo(editor.Values);

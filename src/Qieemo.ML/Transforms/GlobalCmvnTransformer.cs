@@ -68,12 +68,12 @@ public sealed class GlobalCmvnTransformer : OneToOneTransformerBase
 
     private sealed class Mapper : OneToOneMapperBase
     {
-        private readonly GlobalCmvnTransformer _parent;
+        private readonly GlobalCmvnTransformer _owner;
         private readonly int _dim;
 
         public Mapper(GlobalCmvnTransformer parent, DataViewSchema schema) : base(parent.Host, parent, schema)
         {
-            _parent = parent;
+            _owner = parent;
             var input = schema[ColMapNewToOld[0]];
             TransformSupport.CheckFloatVector(parent.Host, input, "input");
             _dim = parent.Cmvn.Dim;
@@ -84,7 +84,7 @@ public sealed class GlobalCmvnTransformer : OneToOneTransformerBase
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
         {
-            new DataViewSchema.DetachedColumn(_parent.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
+            new DataViewSchema.DetachedColumn(_owner.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
                 TransformSupport.IntAnnotation(TransformSupport.FrameDimAnnotation, _dim)),
         };
 
@@ -97,10 +97,10 @@ public sealed class GlobalCmvnTransformer : OneToOneTransformerBase
             {
                 getSource(ref source);
                 if (source.Length % _dim != 0)
-                    throw _parent.Host.Except($"A row of '{input.Schema[ColMapNewToOld[iinfo]].Name}' has {source.Length} values, not a multiple of the frame dimension {_dim}.");
+                    throw _owner.Host.Except($"A row of '{input.Schema[ColMapNewToOld[iinfo]].Name}' has {source.Length} values, not a multiple of the frame dimension {_dim}.");
                 var editor = VBufferEditor.Create(ref dst, source.Length);
                 source.CopyTo(editor.Values);
-                _parent.Cmvn.Apply(editor.Values, _dim);
+                _owner.Cmvn.Apply(editor.Values, _dim);
                 dst = editor.Commit();
             };
             return getter;

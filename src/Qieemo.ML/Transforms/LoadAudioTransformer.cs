@@ -80,11 +80,11 @@ public sealed class LoadAudioTransformer : OneToOneTransformerBase
 
     private sealed class Mapper : OneToOneMapperBase
     {
-        private readonly LoadAudioTransformer _parent;
+        private readonly LoadAudioTransformer _owner;
 
         public Mapper(LoadAudioTransformer parent, DataViewSchema schema) : base(parent.Host, parent, schema)
         {
-            _parent = parent;
+            _owner = parent;
             var input = schema[ColMapNewToOld[0]];
             if (input.Type is not TextDataViewType)
                 throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", input.Name, "String", input.Type.ToString());
@@ -92,8 +92,8 @@ public sealed class LoadAudioTransformer : OneToOneTransformerBase
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
         {
-            new DataViewSchema.DetachedColumn(_parent.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
-                TransformSupport.IntAnnotation(TransformSupport.SampleRateAnnotation, _parent.SampleRate)),
+            new DataViewSchema.DetachedColumn(_owner.ColumnPairs[0].outputColumnName, new VectorDataViewType(NumberDataViewType.Single),
+                TransformSupport.IntAnnotation(TransformSupport.SampleRateAnnotation, _owner.SampleRate)),
         };
 
         public override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
@@ -104,7 +104,7 @@ public sealed class LoadAudioTransformer : OneToOneTransformerBase
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
             {
                 getPath(ref path);
-                float[] samples = _parent.Load(path.ToString());
+                float[] samples = _owner.Load(path.ToString());
                 var editor = VBufferEditor.Create(ref dst, samples.Length);
                 samples.CopyTo(editor.Values);
                 dst = editor.Commit();
