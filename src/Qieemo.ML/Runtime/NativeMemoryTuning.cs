@@ -26,6 +26,9 @@ public static class NativeMemoryTuning
     /// <summary>Free memory at the heap top beyond this is returned to the OS.</summary>
     public const int TrimThresholdBytes = 1 << 30;
 
+    /// <summary>The <see cref="SkippedBecause"/> text when the C library is not glibc (musl, for one).</summary>
+    public const string NoGlibc = "no glibc mallopt in this process";
+
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;
 
@@ -53,7 +56,7 @@ public static class NativeMemoryTuning
                 }
                 catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
                 {
-                    SkippedBecause = "no glibc mallopt in this process";
+                    SkippedBecause = NoGlibc;
                 }
             }
             return Applied;
